@@ -1,0 +1,57 @@
+#pragma once
+// Invoices (C2, C3), credit notes, staff-posted payments (D1 cheque / bank transfer), and
+// the double-entry ledger behind every balance (F7).
+#include "app/context.h"
+
+namespace remit::app {
+
+Invoice get_invoice(Ctx& ctx, int64_t id);  // with lines
+struct InvoiceFilter {
+  std::optional<int64_t> account_id;
+  std::optional<std::string> status;
+};
+Page<Invoice> list_invoices(Ctx& ctx, const InvoiceFilter& f, const PageReq& page);  // no lines
+
+// draft -> open: numbers it (gapless per tenant), posts it to the ledger, applies credit.
+Invoice finalize_invoice(Ctx& ctx, int64_t id);
+// open, nothing paid or credited -> void (ledger reversed).
+Invoice void_invoice(Ctx& ctx, int64_t id);
+// open -> uncollectible (amount due written off to bad debt).
+Invoice mark_uncollectible(Ctx& ctx, int64_t id);
+
+// Credit note against an open or paid invoice, up to its total less earlier credit notes.
+// It lowers the amount due; any excess over the amount due becomes account credit.
+CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount, const std::string& reason);
+Page<CreditNote> list_credit_notes(Ctx& ctx, std::optional<int64_t> invoice_id, const PageReq& page);
+
+struct NewPayment {
+  int64_t account_id = 0;
+  std::string method;  // cheque | bank_transfer
+  std::string reference;
+  Minor amount = 0;
+  std::optional<std::string> received_date;
+  std::optional<int64_t> invoice_id;  // else oldest open invoices first
+};
+// Applies to the chosen invoice, else oldest due first; the rest becomes account credit.
+Payment post_payment(Ctx& ctx, const NewPayment& p);
+Payment get_payment(Ctx& ctx, int64_t id);
+Page<Payment> list_payments(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page);
+
+struct LedgerEntry {
+  int64_t id = 0, txn_id = 0;
+  std::string date, book;
+  std::optional<int64_t> account_id, invoice_id, payment_id;
+  Minor amount = 0;  // debit positive, credit negative
+};
+Page<LedgerEntry> list_ledger(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page);
+
+// `remit verify` (F7): the ledger balances, per transaction and overall; every invoice's
+// amount due and every account's credit agree with it; invoice numbers have no gaps.
+struct VerifyReport {
+  int64_t tenants = 0, invoices = 0, entries = 0;
+  std::vector<std::string> problems;
+  bool ok() const { return problems.empty(); }
+};
+VerifyReport verify(store::Db& db);
+
+}  // namespace remit::app

@@ -1,0 +1,31 @@
+#pragma once
+// Calendar dates (no time of day) for billing periods; half-open periods [start, end).
+#include <date/date.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace remit {
+
+using Date = date::sys_days;
+using Instant = std::chrono::sys_seconds;
+
+std::optional<Date> parse_date(std::string_view s);  // strict YYYY-MM-DD
+std::string format_date(Date d);                     // YYYY-MM-DD
+std::string format_instant(Instant t);               // YYYY-MM-DDTHH:MM:SSZ
+std::optional<Instant> parse_instant(std::string_view s);
+
+Date make_date(int y, unsigned m, unsigned d);
+// Same day-of-month n months later, clamped to the month's last day.
+Date add_months(Date d, int n);
+Date end_of_month(Date d);  // last day of d's month
+int64_t days_between(Date a, Date b);  // b - a
+int day_of_month(Date d);
+
+// The calendar date of an instant in an IANA time zone ("UTC" or "America/Chicago").
+Date local_date(Instant t, const std::string& tz);
+bool valid_time_zone(const std::string& tz);
+
+}  // namespace remit

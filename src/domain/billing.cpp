@@ -1,0 +1,133 @@
+#include "domain/billing.h"
+
+#include <algorithm>
+
+namespace remit::domain {
+
+const char* line_kind_name(LineKind k) {
+  switch (k) {
+    case LineKind::Recurring: return "recurring";
+    case LineKind::Adjustment: return "adjustment";
+    case LineKind::Usage: return "usage";
+    case LineKind::Work: return "work";
+    case LineKind::Charge: return "charge";
+  }
+  return "charge";
+}
+
+std::optional<SubPeriods> subscription_periods(const Schedule& s, const Subscription& sub, Date b) {
+  int c = std::max(1, sub.price->interval_cycles);
+  Date anchor = boundary_on_or_before(s, sub.start);
+  if (b < anchor) return std::nullopt;
+  if (c > 1 && cycles_between(s, anchor, b) % c != 0) return std::nullopt;
+  return SubPeriods{shift_cycles(s, b, -c), b, shift_cycles(s, b, c)};
+}
+
+std::vector<Line> due_segments(const Subscription& sub, Date a, Date b) {
+  std::vector<Line> out;
+  const Price& p = *sub.price;
+  int64_t n = days_between(a, b);
+  for (const Phase& ph : sub.phases) {
+    Date s = std::max({ph.start, sub.start, a});
+    Date e = b;
+    if (ph.end) e = std::min(e, *ph.end);
+    if (sub.end) e = std::min(e, *sub.end);
+    if (s >= e) continue;
+    Line l;
+    l.kind = LineKind::Recurring;
+    l.account_id = sub.account_id;
+    l.subscription_id = sub.id;
+    l.period_start = s;
+    l.period_end = e;
+    l.cycle_start = a;
+    l.quantity = ph.quantity;
+    l.unit_amount = p.unit_amount;
+    int64_t d = days_between(s, e);
+    l.amount = prorate(p.unit_amount * ph.quantity, d, n * 100);
+    l.description = d == n ? p.product_name : p.product_name + " (prorated)";
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+static Minor billed_for(const Subscription& sub, Date cycle_start) {
+  Minor total = 0;
+  for (auto& [d, m] : sub.billed)
+    if (d == cycle_start) total += m;
+  return total;
+}
+
+// Settles [a, b): the due segments when nothing was billed yet, else one adjustment line.
+static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& out) {
+  auto segs = due_segments(sub, a, b);
+  Minor billed = billed_for(sub, a);
+  if (billed == 0) {
+    for (auto& l : segs)
+      if (l.amount != 0) out.push_back(std::move(l));
+    return;
+  }
+  Minor due = 0;
+  for (auto& l : segs) due += l.amount;
+  if (due == billed) return;
+  Line adj;
+  adj.kind = LineKind::Adjustment;
+  adj.account_id = sub.account_id;
+  adj.subscription_id = sub.id;
+  adj.period_start = a;
+  adj.period_end = b;
+  adj.cycle_start = a;
+  adj.amount = due - billed;
+  adj.description = "Adjustment: " + sub.price->product_name +
+                    (due < billed ? " (reduced or cancelled)" : " (added)");
+  out.push_back(std::move(adj));
+}
+
+void bill_subscription(const Schedule& s, const Subscription& sub, Date b, std::vector<Line>& out) {
+  const Price& p = *sub.price;
+  if (p.kind == PriceKind::Metered) {
+    if (sub.pending_usage == 0) return;
+    Line l;
+    l.kind = LineKind::Usage;
+    l.account_id = sub.account_id;
+    l.subscription_id = sub.id;
+    l.description = p.product_name + " (usage)";
+    l.period_start = std::max(shift_cycles(s, b, -1), sub.start);
+    l.period_end = b;
+    l.quantity = sub.pending_usage;
+    l.unit_amount = p.unit_amount;
+    l.amount = prorate(p.unit_amount, sub.pending_usage, 100);
+    out.push_back(std::move(l));
+    return;
+  }
+  if (p.kind != PriceKind::Recurring) return;
+  auto per = subscription_periods(s, sub, b);
+  if (!per) return;
+  settle(sub, per->prev, per->at, out);
+  if (p.timing == Timing::Advance) settle(sub, per->at, per->next, out);
+}
+
+Line bill_item(const PendingItem& item) {
+  Line l;
+  l.kind = item.kind == PendingItem::Work ? LineKind::Work : LineKind::Charge;
+  l.account_id = item.account_id;
+  l.item_id = item.id;
+  l.description = item.description;
+  l.period_start = item.date;
+  l.period_end = item.date + date::days{1};
+  l.quantity = item.quantity;
+  l.unit_amount = item.unit_amount;
+  l.amount = prorate(item.unit_amount, item.quantity, 100);
+  return l;
+}
+
+Date earliest_change_date(const Schedule& s, const Subscription& sub, Date today) {
+  Date b = boundary_on_or_before(s, today);
+  int c = std::max(1, sub.price->interval_cycles);
+  if (c > 1) {
+    Date anchor = boundary_on_or_before(s, sub.start);
+    if (b >= anchor) b = shift_cycles(s, b, -(cycles_between(s, anchor, b) % c));
+  }
+  return std::max(b, sub.start);
+}
+
+}  // namespace remit::domain

@@ -1,0 +1,299 @@
+// Versioned schema migrations. Each step is plain SQL both SQLite and PostgreSQL accept;
+// every table carries tenant_id and every tenant-scoped key starts with it.
+#include <vector>
+
+#include "store/db.h"
+
+namespace remit::store {
+namespace {
+
+const std::vector<const char*> kMigrations = {
+    // 1: the billing core
+    R"SQL(
+CREATE TABLE tenants (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  currency TEXT NOT NULL DEFAULT 'USD',
+  time_zone TEXT NOT NULL DEFAULT 'UTC',
+  test_mode INTEGER NOT NULL DEFAULT 0,
+  clock_now TEXT,
+  auto_finalize INTEGER NOT NULL DEFAULT 1,
+  remit_to TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE streams (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  cadence TEXT NOT NULL,
+  invoice_day INTEGER NOT NULL DEFAULT 1,
+  anchor_date TEXT NOT NULL,
+  terms_kind TEXT NOT NULL DEFAULT 'net',
+  terms_days INTEGER NOT NULL DEFAULT 30,
+  PRIMARY KEY (tenant_id, code)
+);
+CREATE TABLE api_keys (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  prefix TEXT NOT NULL UNIQUE,
+  secret_hash TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE counters (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, name)
+);
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  number TEXT NOT NULL,
+  name TEXT NOT NULL,
+  last_name TEXT NOT NULL DEFAULT '',
+  company TEXT NOT NULL DEFAULT '',
+  emails TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT 'en',
+  status TEXT NOT NULL DEFAULT 'active',
+  parent_id INTEGER REFERENCES accounts(id),
+  bill_to_parent INTEGER NOT NULL DEFAULT 0,
+  billing_account_id INTEGER NOT NULL,
+  credit_balance INTEGER NOT NULL DEFAULT 0,
+  paperless INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  UNIQUE (tenant_id, number)
+);
+CREATE INDEX accounts_billing ON accounts (tenant_id, billing_account_id);
+CREATE INDEX accounts_parent ON accounts (tenant_id, parent_id);
+CREATE TABLE products (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE prices (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  product_id INTEGER NOT NULL REFERENCES products(id),
+  kind TEXT NOT NULL,
+  timing TEXT NOT NULL,
+  billing_interval TEXT,
+  unit_amount INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE subscriptions (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  price_id INTEGER NOT NULL REFERENCES prices(id),
+  stream TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX subscriptions_account ON subscriptions (tenant_id, account_id);
+CREATE TABLE subscription_phases (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  quantity INTEGER NOT NULL
+);
+CREATE INDEX phases_subscription ON subscription_phases (tenant_id, subscription_id);
+CREATE TABLE usage_records (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+  usage_date TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  invoice_id INTEGER,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX usage_pending ON usage_records (tenant_id, subscription_id, invoice_id);
+CREATE TABLE work_entries (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  stream TEXT NOT NULL,
+  work_date TEXT NOT NULL,
+  who TEXT NOT NULL,
+  hours INTEGER NOT NULL,
+  rate INTEGER NOT NULL,
+  ticket TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL,
+  invoice_id INTEGER,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX work_pending ON work_entries (tenant_id, account_id, invoice_id);
+CREATE TABLE charges (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  stream TEXT NOT NULL,
+  charge_date TEXT NOT NULL,
+  description TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  unit_amount INTEGER NOT NULL,
+  invoice_id INTEGER,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX charges_pending ON charges (tenant_id, account_id, invoice_id);
+CREATE TABLE invoices (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  stream TEXT NOT NULL,
+  number INTEGER,
+  status TEXT NOT NULL,
+  cycle_start TEXT,
+  cycle_end TEXT,
+  issue_date TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  terms TEXT NOT NULL,
+  subtotal INTEGER NOT NULL,
+  credit_applied INTEGER NOT NULL DEFAULT 0,
+  amount_paid INTEGER NOT NULL DEFAULT 0,
+  amount_credited INTEGER NOT NULL DEFAULT 0,
+  amount_due INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  finalized_at TEXT,
+  UNIQUE (tenant_id, account_id, stream, cycle_end),
+  UNIQUE (tenant_id, number)
+);
+CREATE INDEX invoices_account ON invoices (tenant_id, account_id, status);
+CREATE TABLE invoice_lines (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+  account_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  subscription_id INTEGER,
+  item_id INTEGER,
+  description TEXT NOT NULL,
+  period_start TEXT NOT NULL,
+  period_end TEXT NOT NULL,
+  cycle_start TEXT,
+  quantity INTEGER NOT NULL,
+  unit_amount INTEGER NOT NULL,
+  amount INTEGER NOT NULL
+);
+CREATE INDEX lines_invoice ON invoice_lines (tenant_id, invoice_id);
+CREATE INDEX lines_subscription ON invoice_lines (tenant_id, subscription_id, cycle_start);
+CREATE TABLE credit_notes (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  number INTEGER NOT NULL,
+  invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+  account_id INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (tenant_id, number)
+);
+CREATE TABLE payments (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  method TEXT NOT NULL,
+  reference TEXT NOT NULL DEFAULT '',
+  amount INTEGER NOT NULL,
+  received_date TEXT NOT NULL,
+  status TEXT NOT NULL,
+  confirmation TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (tenant_id, confirmation)
+);
+CREATE INDEX payments_account ON payments (tenant_id, account_id);
+CREATE TABLE payment_applications (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  payment_id INTEGER NOT NULL REFERENCES payments(id),
+  invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+  amount INTEGER NOT NULL
+);
+CREATE INDEX applications_payment ON payment_applications (tenant_id, payment_id);
+CREATE INDEX applications_invoice ON payment_applications (tenant_id, invoice_id);
+CREATE TABLE ledger_entries (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  txn_id INTEGER NOT NULL,
+  entry_date TEXT NOT NULL,
+  book TEXT NOT NULL,
+  account_id INTEGER,
+  invoice_id INTEGER,
+  payment_id INTEGER,
+  amount INTEGER NOT NULL
+);
+CREATE INDEX ledger_account ON ledger_entries (tenant_id, account_id);
+CREATE INDEX ledger_invoice ON ledger_entries (tenant_id, invoice_id);
+CREATE TABLE bill_runs (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  cycle_end TEXT NOT NULL,
+  status TEXT NOT NULL,
+  cursor INTEGER NOT NULL DEFAULT 0,
+  invoices INTEGER NOT NULL DEFAULT 0,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  UNIQUE (tenant_id, stream, cycle_end)
+);
+CREATE TABLE idempotency_keys (
+  tenant_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, key)
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id INTEGER,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_tenant ON audit_log (tenant_id, id);
+)SQL",
+};
+
+constexpr const char* kCreateVersions =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";
+constexpr const char* kMaxVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+constexpr const char* kInsertVersion =
+    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)";
+
+}  // namespace
+
+int schema_version(Db& db) {
+  db.exec_script(kCreateVersions);
+  Query q(db, kMaxVersion);
+  return q.next() ? static_cast<int>(q.i64(0)) : 0;
+}
+
+void migrate(Db& db) {
+  Tx tx(db, true);  // the write lock serialises concurrent migrators
+  int v = schema_version(db);
+  for (int i = v; i < static_cast<int>(kMigrations.size()); ++i) {
+    db.exec_script(kMigrations[i]);
+    exec(db, kInsertVersion, i + 1);
+  }
+  tx.commit();
+}
+
+}  // namespace remit::store

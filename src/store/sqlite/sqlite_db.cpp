@@ -1,0 +1,124 @@
+// SQLite backend of store::Db: WAL, one connection per thread, cached statements.
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "store/db.h"
+
+namespace remit::store {
+namespace {
+
+[[noreturn]] void fail(sqlite3* h, int rc) {
+  int ext = h ? sqlite3_extended_errcode(h) : rc;
+  std::string msg = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    throw Error(Code::Retryable, "database busy");
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+      throw Error(Code::Conflict, "already exists");
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+      throw Error(Code::Conflict, "refers to a record that does not exist or is still in use");
+    throw Error(Code::InvalidArgument, "constraint failed");
+  }
+  throw Error(Code::Internal, "storage error: " + msg);
+}
+
+class SqliteStmt final : public Stmt {
+ public:
+  SqliteStmt(sqlite3* h, sqlite3_stmt* s) : h_(h), s_(s) {}
+  ~SqliteStmt() override { sqlite3_finalize(s_); }
+  void bind_int(int i, int64_t v) override { sqlite3_bind_int64(s_, i, v); }
+  void bind_text(int i, std::string_view v) override {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void bind_null(int i) override { sqlite3_bind_null(s_, i); }
+  bool step() override {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) { changes_ = sqlite3_changes64(h_); return false; }
+    sqlite3_reset(s_);
+    fail(h_, rc);
+  }
+  bool is_null(int c) override { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  int64_t col_int(int c) override { return sqlite3_column_int64(s_, c); }
+  std::string col_text(int c) override {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return p ? std::string(p, sqlite3_column_bytes(s_, c)) : std::string();
+  }
+  int64_t changes() override { return changes_; }
+  void reset() override {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+    changes_ = 0;
+  }
+
+ private:
+  sqlite3* h_;
+  sqlite3_stmt* s_;
+  int64_t changes_ = 0;
+};
+
+class SqliteDb final : public Db {
+ public:
+  explicit SqliteDb(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &h_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = h_ ? sqlite3_errmsg(h_) : "cannot open";
+      sqlite3_close(h_);
+      throw Error(Code::Internal, "cannot open database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(h_, 10000);
+    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+  }
+  ~SqliteDb() override {
+    cache_.clear();
+    sqlite3_close(h_);
+  }
+  Stmt& prepare(std::string_view sql) override {
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) {
+      it->second->reset();
+      return *it->second;
+    }
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(h_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) fail(h_, rc);
+    auto [ins, _] = cache_.emplace(std::string(sql), std::make_unique<SqliteStmt>(h_, s));
+    return *ins->second;
+  }
+  void exec_script(std::string_view sql) override {
+    char* err = nullptr;
+    int rc = sqlite3_exec(h_, std::string(sql).c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : "";
+      sqlite3_free(err);
+      if ((rc & 0xff) == SQLITE_BUSY) throw Error(Code::Retryable, "database busy");
+      throw Error(Code::Internal, "storage error: " + msg);
+    }
+  }
+  void begin(bool write) override { exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  void commit() override { exec_script("COMMIT"); }
+  void rollback() override {
+    if (!sqlite3_get_autocommit(h_)) exec_script("ROLLBACK");
+  }
+  std::string backend() const override { return "sqlite"; }
+
+ private:
+  sqlite3* h_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStmt>> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<Db> open_db(const std::string& url) {
+  if (url.starts_with("postgres"))
+    throw Error(Code::InvalidArgument, "PostgreSQL is not supported yet", "db");
+  std::string path = url.starts_with("sqlite://") ? url.substr(9) : url;
+  return std::make_unique<SqliteDb>(path);
+}
+
+}  // namespace remit::store
