@@ -1,0 +1,156 @@
+#include "render/i18n.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/dates.h"
+
+namespace remit::render {
+
+Lang lang_of(std::string_view tag) {
+  if (tag.size() < 2) return Lang::En;
+  bool zh = std::tolower(static_cast<unsigned char>(tag[0])) == 'z' &&
+            std::tolower(static_cast<unsigned char>(tag[1])) == 'h' &&
+            (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');
+  return zh ? Lang::ZhCN : Lang::En;
+}
+
+namespace {
+
+constexpr Labels kEn{
+    .invoice = "Invoice",
+    .invoice_number = "Invoice number",
+    .issue_date = "Issue date",
+    .due_date = "Due date",
+    .terms = "Terms",
+    .billing_period = "Billing period",
+    .account_number = "Account number",
+    .bill_to = "Bill to",
+    .description = "Description",
+    .service_period = "Service period",
+    .quantity = "Qty",
+    .unit_price = "Unit price",
+    .amount = "Amount",
+    .subtotal = "Subtotal",
+    .credit_applied = "Credit applied",
+    .credit_notes = "Credit notes",
+    .payments = "Payments",
+    .amount_due = "Amount due",
+    .remit_to = "Remit to",
+    .please_pay_by = "Please pay by {}",
+    .cite_number = "Please quote invoice number {} with your payment.",
+    .paid_in_full = "Paid in full. Thank you.",
+    .continued = "(continued)",
+    .page_of = "Page {} of {}",
+    .draft = "DRAFT",
+    .void_ = "VOID",
+    .uncollectible = "UNCOLLECTIBLE",
+    .test_mode = "TEST MODE",
+};
+
+constexpr Labels kZh{
+    .invoice = "发票",
+    .invoice_number = "发票号码",
+    .issue_date = "开票日期",
+    .due_date = "付款截止日期",
+    .terms = "付款条件",
+    .billing_period = "账单周期",
+    .account_number = "账户编号",
+    .bill_to = "收票方",
+    .description = "项目说明",
+    .service_period = "服务期间",
+    .quantity = "数量",
+    .unit_price = "单价",
+    .amount = "金额",
+    .subtotal = "小计",
+    .credit_applied = "账户余额抵扣",
+    .credit_notes = "贷项通知单",
+    .payments = "已付款",
+    .amount_due = "应付金额",
+    .remit_to = "汇款至",
+    .please_pay_by = "请于{}前付款",
+    .cite_number = "付款时请注明发票号码 {}。",
+    .paid_in_full = "已全额付款，谢谢。",
+    .continued = "（续）",
+    .page_of = "第 {} 页，共 {} 页",
+    .draft = "草稿",
+    .void_ = "已作废",
+    .uncollectible = "无法收回",
+    .test_mode = "测试模式",
+};
+
+// "1234567.89" -> "1,234,567.89"; the sign is handled by the caller.
+std::string group_thousands(std::string plain) {
+  auto dot = plain.find('.');
+  if (dot == std::string::npos) dot = plain.size();
+  for (auto i = static_cast<std::ptrdiff_t>(dot) - 3; i > 0; i -= 3)
+    plain.insert(static_cast<size_t>(i), ",");
+  return plain;
+}
+
+std::string currency_prefix(std::string_view currency, Lang lang) {
+  if (currency == "USD") return lang == Lang::En ? "$" : "US$";
+  if (currency == "CNY" && lang == Lang::ZhCN) return "¥";
+  return std::string(currency) + " ";
+}
+
+}  // namespace
+
+const Labels& labels(Lang lang) { return lang == Lang::ZhCN ? kZh : kEn; }
+
+std::string format_money(Minor m, std::string_view currency, Lang lang) {
+  std::string digits = minor_to_decimal(m);
+  bool neg = !digits.empty() && digits[0] == '-';
+  if (neg) digits.erase(0, 1);
+  return (neg ? "-" : "") + currency_prefix(currency, lang) + group_thousands(std::move(digits));
+}
+
+std::string format_date(std::string_view ymd, Lang lang) {
+  auto d = parse_date(ymd);
+  if (!d) return std::string(ymd);
+  date::year_month_day v{*d};
+  int y = static_cast<int>(v.year());
+  unsigned m = static_cast<unsigned>(v.month()), day = static_cast<unsigned>(v.day());
+  if (lang == Lang::ZhCN) return fmt::format("{}年{}月{}日", y, m, day);
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  return fmt::format("{} {}, {}", kMonths[m - 1], day, y);
+}
+
+std::string last_day(std::string_view end_exclusive) {
+  auto d = parse_date(end_exclusive);
+  if (!d) return std::string(end_exclusive);
+  return remit::format_date(*d - date::days{1});
+}
+
+std::string format_period(std::string_view start, std::string_view end_exclusive, Lang lang) {
+  if (start.empty()) return "";
+  std::string first = format_date(start, lang);
+  if (end_exclusive.empty()) return first;
+  auto s = parse_date(start), e = parse_date(end_exclusive);
+  if (s && e && *e - *s <= date::days{1}) return first;  // one day (or an empty period)
+  return first + " – " + format_date(last_day(end_exclusive), lang);
+}
+
+std::string terms_text(std::string_view terms, Lang lang) {
+  if (lang == Lang::En) return std::string(terms);
+  if (terms == "Due end of month") return "月底前付款";
+  if (terms.starts_with("Net ")) {
+    auto days = terms.substr(4);
+    if (!days.empty() && std::all_of(days.begin(), days.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return days == "0" ? "见票即付" : fmt::format("{} 天内付款", days);
+  }
+  return std::string(terms);
+}
+
+std::string status_badge(std::string_view status, Lang lang) {
+  const Labels& l = labels(lang);
+  if (status == "draft") return std::string(l.draft);
+  if (status == "void") return std::string(l.void_);
+  if (status == "uncollectible") return std::string(l.uncollectible);
+  return "";
+}
+
+}  // namespace remit::render
