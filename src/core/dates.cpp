@@ -81,6 +81,12 @@ Date local_date(Instant t, const std::string& tz) {
   return Date{floor<days>(z.get_local_time()).time_since_epoch()};
 }
 
+Instant local_midnight(Date d, const std::string& tz) {
+  if (tz.empty() || tz == "UTC") return Instant{d};
+  zoned_seconds z{tz, local_seconds{d.time_since_epoch()}};
+  return z.get_sys_time();
+}
+
 bool valid_time_zone(const std::string& tz) {
   if (tz == "UTC") return true;
   try {

@@ -27,5 +27,7 @@ int day_of_month(Date d);
 // The calendar date of an instant in an IANA time zone ("UTC" or "America/Chicago").
 Date local_date(Instant t, const std::string& tz);
 bool valid_time_zone(const std::string& tz);
+// The instant local midnight starts day d in time zone tz.
+Instant local_midnight(Date d, const std::string& tz);
 
 }  // namespace remit

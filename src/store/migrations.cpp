@@ -119,7 +119,7 @@ CREATE TABLE usage_records (
   invoice_id INTEGER,
   created_at TEXT NOT NULL
 );
-CREATE INDEX usage_pending ON usage_records (tenant_id, subscription_id, invoice_id);
+CREATE INDEX usage_pending ON usage_records (tenant_id, account_id, invoice_id);
 CREATE TABLE work_entries (
   id INTEGER PRIMARY KEY,
   tenant_id INTEGER NOT NULL,

@@ -1,0 +1,172 @@
+#include "app/accounts.h"
+
+#include <fmt/format.h>
+
+#include "app/internal.h"
+
+namespace remit::app {
+using store::Query;
+
+namespace {
+constexpr const char* kCols =
+    "SELECT id, number, name, last_name, company, emails, address, language, status, parent_id, "
+    "bill_to_parent, billing_account_id, credit_balance, paperless, created_at FROM accounts ";
+constexpr const char* kInsert =
+    "INSERT INTO accounts (tenant_id, number, name, last_name, company, emails, address, "
+    "language, parent_id, bill_to_parent, billing_account_id, paperless, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id";
+constexpr const char* kSetBilling =
+    "UPDATE accounts SET billing_account_id = ? WHERE tenant_id = ? AND id = ?";
+constexpr const char* kUpdate =
+    "UPDATE accounts SET name = ?, last_name = ?, company = ?, emails = ?, address = ?, "
+    "language = ?, status = ?, paperless = ? WHERE tenant_id = ? AND id = ?";
+constexpr const char* kBalance =
+    "SELECT COALESCE(SUM(amount_due), 0), COUNT(*), "
+    "COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due ELSE 0 END), 0) "
+    "FROM invoices WHERE tenant_id = ? AND account_id = ? AND status = 'open'";
+
+std::string join_emails(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& e : v) s += (s.empty() ? "" : ",") + e;
+  return s;
+}
+
+std::vector<std::string> split_emails(const std::string& s) {
+  std::vector<std::string> v;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find(',', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) v.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return v;
+}
+
+void validate_emails(const std::vector<std::string>& v) {
+  if (v.size() > 10) invalid("emails", "at most 10 billing contacts");
+  for (size_t i = 0; i < v.size(); ++i) {
+    auto& e = v[i];
+    auto at = e.find('@');
+    bool ok = e.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < e.size() &&
+              e.find_first_of(" ,;<>\t\r\n") == std::string::npos &&
+              e.find('.', at) != std::string::npos;
+    if (!ok) invalid(fmt::format("emails[{}]", i), "not a valid email address");
+  }
+}
+
+void validate_language(const std::string& l) {
+  if (l != "en" && l != "zh-CN") invalid("language", "must be en or zh-CN");
+}
+
+void validate_text(const std::string& field, const std::string& v, size_t max, bool required) {
+  if (required && v.empty()) invalid(field, "is required");
+  if (v.size() > max) invalid(field, fmt::format("must be at most {} characters", max));
+}
+
+Account read(Query& q) {
+  Account a;
+  a.id = q.i64(0);
+  a.number = q.text(1);
+  a.name = q.text(2);
+  a.last_name = q.text(3);
+  a.company = q.text(4);
+  a.emails = split_emails(q.text(5));
+  a.address = q.text(6);
+  a.language = q.text(7);
+  a.status = q.text(8);
+  a.parent_id = q.opt_i64(9);
+  a.bill_to_parent = q.i64(10) != 0;
+  a.billing_account_id = q.i64(11);
+  a.credit_balance = q.i64(12);
+  a.paperless = q.i64(13) != 0;
+  a.created_at = q.text(14);
+  return a;
+}
+
+}  // namespace
+
+Account create_account(Ctx& ctx, const NewAccount& in) {
+  NewAccount a = in;
+  validate_text("number", a.number, 32, false);
+  validate_text("name", a.name, 200, true);
+  validate_text("last_name", a.last_name, 100, false);
+  validate_text("company", a.company, 200, false);
+  validate_text("address", a.address, 1000, false);
+  validate_emails(a.emails);
+  validate_language(a.language);
+  if (a.bill_to_parent && !a.parent_id) invalid("bill_to_parent", "needs a parent_id");
+  if (a.parent_id) {
+    Query q(ctx.db, "SELECT parent_id FROM accounts WHERE tenant_id = ? AND id = ?", ctx.tenant.id,
+            *a.parent_id);
+    if (!q.next()) invalid("parent_id", "no such account");
+    if (!q.null(0)) invalid("parent_id", "a child account cannot be a parent (one level only)");
+  }
+  if (a.number.empty())
+    a.number = std::to_string(next_counter(ctx.db, ctx.tenant.id, "account_number"));
+  int64_t id;
+  try {
+    Query q(ctx.db, kInsert, ctx.tenant.id, a.number, a.name, a.last_name, a.company,
+            join_emails(a.emails), a.address, a.language, a.parent_id, a.bill_to_parent,
+            a.paperless, format_instant(ctx.now));
+    q.next();
+    id = q.i64(0);
+    while (q.next()) {}
+  } catch (const Error& e) {
+    if (e.code == Code::Conflict) throw Error(Code::Conflict, "account number already in use", "number");
+    throw;
+  }
+  store::exec(ctx.db, kSetBilling, a.bill_to_parent ? *a.parent_id : id, ctx.tenant.id, id);
+  audit(ctx, "account.created", "account", id);
+  return get_account(ctx, id);
+}
+
+Account get_account(Ctx& ctx, int64_t id) {
+  Query q(ctx.db, std::string(kCols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
+  if (!q.next()) not_found("account");
+  return read(q);
+}
+
+Page<Account> list_accounts(Ctx& ctx, const PageReq& page) {
+  int limit = detail::clamp_limit(page.limit);
+  Query q(ctx.db, std::string(kCols) + "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+          ctx.tenant.id, page.after, limit + 1);
+  std::vector<Account> rows;
+  while (q.next()) rows.push_back(read(q));
+  return detail::page_from(std::move(rows), limit, [](auto& r) { return r.id; });
+}
+
+Account update_account(Ctx& ctx, int64_t id, const AccountPatch& p) {
+  Account a = get_account(ctx, id);
+  if (p.name) { validate_text("name", *p.name, 200, true); a.name = *p.name; }
+  if (p.last_name) { validate_text("last_name", *p.last_name, 100, false); a.last_name = *p.last_name; }
+  if (p.company) { validate_text("company", *p.company, 200, false); a.company = *p.company; }
+  if (p.address) { validate_text("address", *p.address, 1000, false); a.address = *p.address; }
+  if (p.language) { validate_language(*p.language); a.language = *p.language; }
+  if (p.emails) { validate_emails(*p.emails); a.emails = *p.emails; }
+  if (p.paperless) a.paperless = *p.paperless;
+  if (p.status) {
+    if (*p.status != "active" && *p.status != "suspended" && *p.status != "closed")
+      invalid("status", "must be active, suspended or closed");
+    a.status = *p.status;
+  }
+  store::exec(ctx.db, kUpdate, a.name, a.last_name, a.company, join_emails(a.emails), a.address,
+              a.language, a.status, a.paperless, ctx.tenant.id, id);
+  audit(ctx, "account.updated", "account", id);
+  return a;
+}
+
+Balance account_balance(Ctx& ctx, int64_t id) {
+  Account a = get_account(ctx, id);
+  Balance b;
+  b.credit_balance = a.credit_balance;
+  Query q(ctx.db, kBalance, format_date(ctx.today), ctx.tenant.id, id);
+  if (q.next()) {
+    b.balance_due = q.i64(0);
+    b.open_invoices = q.i64(1);
+    b.past_due = q.i64(2);
+  }
+  return b;
+}
+
+}  // namespace remit::app

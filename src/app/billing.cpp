@@ -1,0 +1,452 @@
+// Bill runs (C1) and the upcoming invoice (C4): load a chunk of billing accounts with
+// everything billable, let the domain rules build the lines, write invoices + ledger.
+#include "app/billing.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "app/catalog.h"
+#include "app/internal.h"
+
+namespace remit::app {
+using store::Query;
+
+namespace {
+
+constexpr const char* kChunkAccounts =
+    "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? AND id > ? "
+    "AND billing_account_id = id ORDER BY id LIMIT ?";
+constexpr const char* kSubs =
+    "SELECT s.id, s.account_id, a.billing_account_id, a.number, s.price_id, s.start_date, "
+    "s.end_date FROM subscriptions s JOIN accounts a ON a.id = s.account_id "
+    "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
+    "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) ORDER BY s.id";
+constexpr const char* kPhases =
+    "SELECT p.subscription_id, p.start_date, p.end_date, p.quantity FROM subscription_phases p "
+    "JOIN subscriptions s ON s.id = p.subscription_id JOIN accounts a ON a.id = s.account_id "
+    "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
+    "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) "
+    "AND p.tenant_id = ? ORDER BY p.subscription_id, p.start_date";
+constexpr const char* kBilled =
+    "SELECT l.subscription_id, l.cycle_start, SUM(l.amount) FROM invoices i "
+    "JOIN invoice_lines l ON l.invoice_id = i.id "
+    "WHERE i.tenant_id = ? AND i.account_id BETWEEN ? AND ? AND i.stream = ? "
+    "AND l.tenant_id = ? AND l.subscription_id IS NOT NULL AND l.cycle_start >= ? "
+    "GROUP BY l.subscription_id, l.cycle_start";
+constexpr const char* kUsage =
+    "SELECT u.id, u.subscription_id, u.quantity FROM usage_records u "
+    "JOIN accounts a ON a.id = u.account_id WHERE a.tenant_id = ? "
+    "AND a.billing_account_id BETWEEN ? AND ? AND u.tenant_id = ? AND u.invoice_id IS NULL "
+    "AND u.usage_date < ?";
+constexpr const char* kWork =
+    "SELECT w.id, w.account_id, a.billing_account_id, a.number, w.work_date, w.who, w.hours, "
+    "w.rate, w.ticket, w.description FROM work_entries w JOIN accounts a ON a.id = w.account_id "
+    "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND w.tenant_id = ? "
+    "AND w.stream = ? AND w.invoice_id IS NULL AND w.work_date < ? ORDER BY w.id";
+constexpr const char* kCharges =
+    "SELECT c.id, c.account_id, a.billing_account_id, a.number, c.charge_date, c.description, "
+    "c.quantity, c.unit_amount FROM charges c JOIN accounts a ON a.id = c.account_id "
+    "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND c.tenant_id = ? "
+    "AND c.stream = ? AND c.invoice_id IS NULL AND c.charge_date <= ? ORDER BY c.id";
+constexpr const char* kOneCharge =
+    "SELECT c.id, c.account_id, a.billing_account_id, a.number, c.charge_date, c.description, "
+    "c.quantity, c.unit_amount FROM charges c JOIN accounts a ON a.id = c.account_id "
+    "WHERE c.tenant_id = ? AND c.id = ?";
+constexpr const char* kInsertInvoice =
+    "INSERT INTO invoices (tenant_id, account_id, stream, number, status, cycle_start, cycle_end, "
+    "issue_date, due_date, terms, subtotal, credit_applied, amount_due, created_at, finalized_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr const char* kInsertLine =
+    "INSERT INTO invoice_lines (tenant_id, invoice_id, account_id, kind, subscription_id, item_id, "
+    "description, period_start, period_end, cycle_start, quantity, unit_amount, amount) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kMarkUsage = "UPDATE usage_records SET invoice_id = ? WHERE id = ?";
+constexpr const char* kMarkWork = "UPDATE work_entries SET invoice_id = ? WHERE id = ?";
+constexpr const char* kMarkCharge = "UPDATE charges SET invoice_id = ? WHERE id = ?";
+constexpr const char* kCreateRun =
+    "INSERT INTO bill_runs (tenant_id, stream, cycle_end, status, started_at) "
+    "VALUES (?, ?, ?, 'running', ?) ON CONFLICT DO NOTHING";
+constexpr const char* kRun =
+    "SELECT id, status, cursor, invoices FROM bill_runs "
+    "WHERE tenant_id = ? AND stream = ? AND cycle_end = ?";
+constexpr const char* kAdvanceRun =
+    "UPDATE bill_runs SET cursor = ?, invoices = invoices + ? WHERE id = ?";
+constexpr const char* kFinishRun =
+    "UPDATE bill_runs SET status = 'done', finished_at = ? WHERE id = ?";
+constexpr const char* kLastRun =
+    "SELECT MAX(cycle_end) FROM bill_runs WHERE tenant_id = ? AND stream = ?";
+constexpr const char* kTenantCreated = "SELECT created_at FROM tenants WHERE id = ?";
+constexpr const char* kListRuns =
+    "SELECT id, stream, cycle_end, status, invoices, started_at, finished_at FROM bill_runs "
+    "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?";
+
+// An invoice about to be written, for one billing account.
+struct Draft {
+  int64_t account_id = 0;
+  std::vector<domain::Line> lines;
+  std::vector<int64_t> usage_ids, work_ids, charge_ids;
+  Minor subtotal() const {
+    Minor s = 0;
+    for (auto& l : lines) s += l.amount;
+    return s;
+  }
+};
+
+using PriceMap = std::unordered_map<int64_t, domain::Price>;
+
+PriceMap price_map(store::Db& db, int64_t tenant_id) {
+  PriceMap m;
+  for (auto& p : load_domain_prices(db, tenant_id)) m.emplace(p.id, p);
+  return m;
+}
+
+std::string child_prefix(int64_t account, int64_t billing, const std::string& number) {
+  return account == billing ? std::string() : "[" + number + "] ";
+}
+
+domain::PendingItem read_item(Query& q, domain::PendingItem::Kind kind) {
+  domain::PendingItem it;
+  it.kind = kind;
+  it.id = q.i64(0);
+  it.account_id = q.i64(1);
+  std::string prefix = child_prefix(it.account_id, q.i64(2), q.text(3));
+  it.date = *parse_date(q.text(4));
+  if (kind == domain::PendingItem::Work) {
+    std::string ticket = q.text(8);
+    it.description = prefix + "Work: " + q.text(9) + " (" + q.text(5) +
+                     (ticket.empty() ? "" : ", ticket " + ticket) + ")";
+    it.quantity = q.i64(6);
+    it.unit_amount = q.i64(7);
+  } else {
+    it.description = prefix + q.text(5);
+    it.quantity = q.i64(6);
+    it.unit_amount = q.i64(7);
+  }
+  return it;
+}
+
+// Builds the drafts of billing accounts lo..hi (ids, inclusive) for the run at boundary b.
+std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& stream,
+                                const PriceMap& prices, Date b, int64_t lo, int64_t hi) {
+  const auto& sch = stream.schedule;
+  std::string until = format_date(add_months(b, 13));  // covers a yearly price's next period
+  std::string since = format_date(add_months(b, -13));
+  std::string bs = format_date(b);
+  std::vector<domain::Subscription> subs;
+  std::vector<int64_t> sub_billing;
+  std::vector<std::string> sub_number;
+  {
+    Query q(db, kSubs, tenant, lo, hi, tenant, stream.code, until, since);
+    while (q.next()) {
+      auto it = prices.find(q.i64(4));
+      if (it == prices.end()) continue;
+      domain::Subscription s;
+      s.id = q.i64(0);
+      s.account_id = q.i64(1);
+      sub_billing.push_back(q.i64(2));
+      sub_number.push_back(q.text(3));
+      s.price = &it->second;
+      s.start = *parse_date(q.text(5));
+      s.end = detail::opt_date(q.opt_text(6));
+      subs.push_back(std::move(s));
+    }
+  }
+  std::unordered_map<int64_t, size_t> by_id;
+  for (size_t i = 0; i < subs.size(); ++i) by_id[subs[i].id] = i;
+  if (!subs.empty()) {
+    {
+      Query q(db, kPhases, tenant, lo, hi, tenant, stream.code, until, since, tenant);
+      while (q.next()) {
+        auto it = by_id.find(q.i64(0));
+        if (it == by_id.end()) continue;
+        subs[it->second].phases.push_back(
+            {*parse_date(q.text(1)), detail::opt_date(q.opt_text(2)), q.i64(3)});
+      }
+    }
+    {
+      Query q(db, kBilled, tenant, lo, hi, stream.code, tenant, since);
+      while (q.next()) {
+        auto it = by_id.find(q.i64(0));
+        if (it != by_id.end()) subs[it->second].billed.push_back({*parse_date(q.text(1)), q.i64(2)});
+      }
+    }
+  }
+  std::unordered_map<int64_t, Draft> drafts;
+  {
+    Query q(db, kUsage, tenant, lo, hi, tenant, bs);
+    while (q.next()) {
+      auto it = by_id.find(q.i64(1));
+      if (it == by_id.end()) continue;  // another stream's subscription
+      subs[it->second].pending_usage += q.i64(2);
+      drafts[sub_billing[it->second]].usage_ids.push_back(q.i64(0));
+    }
+  }
+  for (size_t i = 0; i < subs.size(); ++i) {
+    Draft& d = drafts[sub_billing[i]];
+    size_t before = d.lines.size();
+    domain::bill_subscription(sch, subs[i], b, d.lines);
+    std::string prefix = child_prefix(subs[i].account_id, sub_billing[i], sub_number[i]);
+    if (!prefix.empty())
+      for (size_t k = before; k < d.lines.size(); ++k) d.lines[k].description.insert(0, prefix);
+  }
+  {
+    Query q(db, kWork, tenant, lo, hi, tenant, stream.code, bs);
+    while (q.next()) {
+      auto it = read_item(q, domain::PendingItem::Work);
+      Draft& d = drafts[q.i64(2)];
+      d.lines.push_back(domain::bill_item(it));
+      d.work_ids.push_back(it.id);
+    }
+  }
+  {
+    Query q(db, kCharges, tenant, lo, hi, tenant, stream.code, bs);
+    while (q.next()) {
+      auto it = read_item(q, domain::PendingItem::Charge);
+      Draft& d = drafts[q.i64(2)];
+      d.lines.push_back(domain::bill_item(it));
+      d.charge_ids.push_back(it.id);
+    }
+  }
+  std::vector<Draft> out;
+  for (auto& [acct, d] : drafts) {
+    if (d.lines.empty()) continue;
+    d.account_id = acct;
+    out.push_back(std::move(d));
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.account_id < b.account_id; });
+  return out;
+}
+
+struct InvoiceHeader {
+  std::optional<Date> cycle_start, cycle_end;
+  Date issue;
+  const Stream* stream;
+};
+
+// Writes one invoice with its lines; finalizes it when `number` is set.
+int64_t write_invoice(store::Db& db, int64_t tenant, const InvoiceHeader& h, const Draft& d,
+                      std::optional<int64_t> number, int64_t txn_id, Minor& credit,
+                      const std::string& now) {
+  Minor subtotal = d.subtotal();
+  detail::Finalization f;
+  if (number) f = detail::plan_finalization(subtotal, credit);
+  auto fmt_opt = [](const std::optional<Date>& x) {
+    return x ? std::optional(format_date(*x)) : std::nullopt;
+  };
+  int64_t id;
+  {
+    Query q(db, kInsertInvoice, tenant, d.account_id, h.stream->code, number,
+            number ? f.status : "draft", fmt_opt(h.cycle_start), fmt_opt(h.cycle_end),
+            format_date(h.issue), format_date(domain::due_date(h.stream->terms, h.issue)),
+            domain::terms_label(h.stream->terms), subtotal, f.credit_applied,
+            number ? f.amount_due : std::max<Minor>(subtotal, 0), now,
+            number ? std::optional(now) : std::nullopt);
+    q.next();
+    id = q.i64(0);
+    while (q.next()) {}
+  }
+  for (auto& l : d.lines)
+    store::exec(db, kInsertLine, tenant, id, l.account_id, domain::line_kind_name(l.kind),
+                l.subscription_id ? std::optional(l.subscription_id) : std::nullopt,
+                l.item_id ? std::optional(l.item_id) : std::nullopt, l.description,
+                format_date(l.period_start), format_date(l.period_end), fmt_opt(l.cycle_start),
+                l.quantity, l.unit_amount, l.amount);
+  for (auto u : d.usage_ids) store::exec(db, kMarkUsage, id, u);
+  for (auto w : d.work_ids) store::exec(db, kMarkWork, id, w);
+  for (auto c : d.charge_ids) store::exec(db, kMarkCharge, id, c);
+  if (number) detail::post_finalization(db, tenant, h.issue, id, d.account_id, subtotal, f, txn_id);
+  return id;
+}
+
+}  // namespace
+
+BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
+                           const std::string& stream_code, Date b, const BillRunOptions& opt) {
+  BillRunResult r;
+  r.stream = stream_code;
+  r.cycle_end = b;
+  PriceMap prices;
+  {
+    store::Tx tx(db, true);
+    Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+    const Stream& s = detail::require_stream(ctx, "stream", stream_code);
+    if (!domain::is_boundary(s.schedule, b))
+      invalid("cycle_end", "is not a billing date of stream " + stream_code);
+    if (b > ctx.today) invalid("cycle_end", "is in the future");
+    store::exec(db, kCreateRun, tenant_id, stream_code, format_date(b), format_instant(ctx.now));
+    Query q(db, kRun, tenant_id, stream_code, format_date(b));
+    q.next();
+    r.run_id = q.i64(0);
+    r.was_done = q.text(1) == "done";
+    while (q.next()) {}
+    tx.commit();
+    if (r.was_done) return r;
+    prices = price_map(db, tenant_id);
+  }
+  for (;;) {
+    store::Tx tx(db, true);
+    Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+    const Stream& s = *ctx.tenant.stream(stream_code);
+    int64_t cursor;
+    {
+      Query q(db, kRun, tenant_id, stream_code, format_date(b));
+      q.next();
+      bool done = q.text(1) == "done";
+      cursor = q.i64(2);
+      while (q.next()) {}
+      if (done) break;
+    }
+    std::vector<std::pair<int64_t, Minor>> accounts;
+    {
+      Query q(db, kChunkAccounts, tenant_id, cursor, opt.chunk);
+      while (q.next()) accounts.push_back({q.i64(0), q.i64(1)});
+    }
+    std::string now = format_instant(ctx.now);
+    if (accounts.empty()) {
+      store::exec(db, kFinishRun, now, r.run_id);
+      audit(ctx, "bill_run.finished", "bill_run", r.run_id,
+            stream_code + " " + format_date(b));
+      tx.commit();
+      break;
+    }
+    int64_t lo = accounts.front().first, hi = accounts.back().first;
+    auto drafts = build_drafts(db, tenant_id, s, prices, b, lo, hi);
+    int64_t n = static_cast<int64_t>(drafts.size());
+    int64_t number = 0, txn = 0;
+    if (n > 0 && ctx.tenant.auto_finalize) {
+      number = next_counter(db, tenant_id, "invoice", n);
+      txn = next_counter(db, tenant_id, "ledger_txn", n);
+    }
+    InvoiceHeader h{domain::shift_cycles(s.schedule, b, -1), b, b, &s};
+    size_t ai = 0;
+    for (auto& d : drafts) {
+      while (accounts[ai].first != d.account_id) ++ai;
+      Minor credit = accounts[ai].second, before = credit;
+      write_invoice(db, tenant_id, h, d,
+                    ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt, txn++,
+                    credit, now);
+      if (credit != before) detail::set_account_credit(db, tenant_id, d.account_id, credit);
+    }
+    store::exec(db, kAdvanceRun, hi, n, r.run_id);
+    tx.commit();
+    r.invoices += n;
+    if (opt.after_chunk) opt.after_chunk(r.invoices);
+  }
+  return r;
+}
+
+std::vector<BillRunResult> run_due_bill_runs(store::Db& db, const Clock& clock, int64_t tenant_id,
+                                             const BillRunOptions& opt) {
+  std::vector<std::pair<Date, std::string>> due;
+  {
+    store::Tx tx(db, false);
+    Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+    Date created;
+    {
+      Query q(db, kTenantCreated, tenant_id);
+      q.next();
+      created = local_date(parse_instant(q.text(0)).value_or(ctx.now), ctx.tenant.time_zone);
+    }
+    for (auto& s : ctx.tenant.streams) {
+      Query q(db, kLastRun, tenant_id, s.code);
+      std::optional<Date> last;
+      if (q.next() && !q.null(0)) last = parse_date(q.text(0));
+      while (q.next()) {}
+      // The last run is resumed if it did not finish (run_bill_run returns at once if it did).
+      Date b = last ? *last : domain::shift_cycles(s.schedule,
+                                                   domain::boundary_on_or_before(s.schedule, created), 1);
+      for (; b <= ctx.today; b = domain::shift_cycles(s.schedule, b, 1)) due.push_back({b, s.code});
+    }
+  }
+  std::sort(due.begin(), due.end());
+  std::vector<BillRunResult> out;
+  for (auto& [b, code] : due) {
+    auto r = run_bill_run(db, clock, tenant_id, code, b, opt);
+    if (!r.was_done) out.push_back(r);
+  }
+  return out;
+}
+
+Page<BillRun> list_bill_runs(Ctx& ctx, const PageReq& page) {
+  int limit = detail::clamp_limit(page.limit);
+  Query q(ctx.db, kListRuns, ctx.tenant.id, page.after, limit + 1);
+  std::vector<BillRun> rows;
+  while (q.next())
+    rows.push_back({q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4), q.text(5), q.opt_text(6)});
+  return detail::page_from(std::move(rows), limit, [](auto& r) { return r.id; });
+}
+
+Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
+  const Stream& s = stream_code.empty() ? ctx.tenant.streams.front()
+                                        : detail::require_stream(ctx, "stream", stream_code);
+  int64_t billing;
+  {
+    Query q(ctx.db, "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?",
+            ctx.tenant.id, account_id);
+    if (!q.next()) not_found("account");
+    billing = q.i64(0);
+  }
+  // The next run of the stream: the first boundary after the last one run.
+  Date b = domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
+  {
+    Query q(ctx.db, kLastRun, ctx.tenant.id, s.code);
+    if (q.next() && !q.null(0)) {
+      Date last = *parse_date(q.text(0));
+      if (last < ctx.today) b = std::min(b, domain::shift_cycles(s.schedule, last, 1));
+    }
+    while (q.next()) {}
+  }
+  auto drafts = build_drafts(ctx.db, ctx.tenant.id, s, price_map(ctx.db, ctx.tenant.id), b,
+                             billing, billing);
+  Invoice inv;
+  inv.account_id = billing;
+  inv.stream = s.code;
+  inv.status = "upcoming";
+  inv.cycle_start = format_date(domain::shift_cycles(s.schedule, b, -1));
+  inv.cycle_end = format_date(b);
+  inv.issue_date = format_date(b);
+  inv.due_date = format_date(domain::due_date(s.terms, b));
+  inv.terms = domain::terms_label(s.terms);
+  if (!drafts.empty()) {
+    for (auto& l : drafts.front().lines) {
+      inv.lines.push_back({0, l.account_id, domain::line_kind_name(l.kind),
+                           l.subscription_id ? std::optional(l.subscription_id) : std::nullopt,
+                           l.description, format_date(l.period_start), format_date(l.period_end),
+                           l.quantity, l.unit_amount, l.amount});
+      inv.subtotal += l.amount;
+    }
+  }
+  Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, billing);
+  inv.credit_applied = inv.subtotal > 0 ? std::min(credit, inv.subtotal) : 0;
+  inv.amount_due = std::max<Minor>(inv.subtotal - inv.credit_applied, 0);
+  return inv;
+}
+
+int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stream_code,
+                           int64_t charge_id) {
+  const Stream& s = *ctx.tenant.stream(stream_code);
+  Draft d;
+  {
+    Query q(ctx.db, kOneCharge, ctx.tenant.id, charge_id);
+    q.next();
+    auto it = read_item(q, domain::PendingItem::Charge);
+    d.account_id = q.i64(2);
+    d.lines.push_back(domain::bill_item(it));
+    d.charge_ids.push_back(it.id);
+    while (q.next()) {}
+  }
+  Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, d.account_id), before = credit;
+  std::optional<int64_t> number;
+  int64_t txn = 0;
+  if (ctx.tenant.auto_finalize) {
+    number = next_counter(ctx.db, ctx.tenant.id, "invoice");
+    txn = next_counter(ctx.db, ctx.tenant.id, "ledger_txn");
+  }
+  InvoiceHeader h{std::nullopt, std::nullopt, ctx.today, &s};
+  int64_t id = write_invoice(ctx.db, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
+  if (credit != before) detail::set_account_credit(ctx.db, ctx.tenant.id, d.account_id, credit);
+  audit(ctx, "invoice.created", "invoice", id, "charge invoiced at once");
+  return id;
+}
+
+}  // namespace remit::app

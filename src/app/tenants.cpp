@@ -1,0 +1,205 @@
+#include "app/tenants.h"
+
+#include <sodium.h>
+
+#include <regex>
+
+#include "app/billing.h"
+#include "app/internal.h"
+
+namespace remit::app {
+using store::Query;
+
+namespace {
+constexpr const char* kInsertTenant =
+    "INSERT INTO tenants (name, currency, time_zone, test_mode, clock_now, auto_finalize, "
+    "remit_to, email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr const char* kInsertStream =
+    "INSERT INTO streams (tenant_id, code, name, cadence, invoice_day, anchor_date, terms_kind, "
+    "terms_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kUpdateTenant =
+    "UPDATE tenants SET name = ?, time_zone = ?, remit_to = ?, email = ?, auto_finalize = ? "
+    "WHERE id = ?";
+constexpr const char* kUpdateStream =
+    "UPDATE streams SET name = ?, invoice_day = ?, terms_kind = ?, terms_days = ? "
+    "WHERE tenant_id = ? AND code = ?";
+constexpr const char* kInsertKey =
+    "INSERT INTO api_keys (tenant_id, prefix, secret_hash, name, role, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kFindKey =
+    "SELECT id, tenant_id, secret_hash, role FROM api_keys WHERE prefix = ? AND revoked_at IS NULL";
+constexpr const char* kSetClock = "UPDATE tenants SET clock_now = ? WHERE id = ?";
+
+std::string to_hex(const unsigned char* p, size_t n) {
+  std::string s(n * 2 + 1, '\0');
+  sodium_bin2hex(s.data(), s.size(), p, n);
+  s.pop_back();
+  return s;
+}
+
+std::string random_hex(size_t bytes) {
+  std::vector<unsigned char> b(bytes);
+  randombytes_buf(b.data(), b.size());
+  return to_hex(b.data(), b.size());
+}
+
+std::string sha256_hex(std::string_view s) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  return to_hex(h, sizeof h);
+}
+
+void validate_stream(const Stream& s, const std::string& f) {
+  static const std::regex code_re("[a-z0-9_-]{1,32}");
+  if (!std::regex_match(s.code, code_re)) invalid(f + ".code", "must be 1-32 of a-z 0-9 _ -");
+  if (s.schedule.invoice_day < 1 || s.schedule.invoice_day > 28)
+    invalid(f + ".invoice_day", "must be 1..28");
+}
+
+}  // namespace
+
+int64_t create_tenant(store::Db& db, const Clock& clock, const NewTenant& t) {
+  if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
+  if (t.name.empty() || t.name.size() > 200) invalid("name", "must be 1-200 characters");
+  static const std::regex cur_re("[A-Z]{3}");
+  if (!std::regex_match(t.currency, cur_re)) invalid("currency", "must be an ISO 4217 code like USD");
+  if (!valid_time_zone(t.time_zone)) invalid("time_zone", "unknown IANA time zone");
+  if (t.clock_start && !t.test_mode) invalid("clock_start", "only tenants in test mode have a clock");
+  Instant now = t.clock_start ? *t.clock_start : clock.now();
+  Date today = local_date(now, t.time_zone);
+  std::vector<Stream> streams = t.streams;
+  if (streams.empty()) {
+    Stream s;
+    s.code = "main";
+    s.name = "Invoices";
+    streams.push_back(s);
+  }
+  for (size_t i = 0; i < streams.size(); ++i) {
+    validate_stream(streams[i], "streams[" + std::to_string(i) + "]");
+    for (size_t j = 0; j < i; ++j)
+      if (streams[j].code == streams[i].code)
+        invalid("streams[" + std::to_string(i) + "].code", "duplicate stream code");
+  }
+  int64_t id;
+  {
+    Query q(db, kInsertTenant, t.name, t.currency, t.time_zone, t.test_mode,
+            t.test_mode ? std::optional(format_instant(now)) : std::nullopt, t.auto_finalize,
+            t.remit_to, t.email, format_instant(now));
+    q.next();
+    id = q.i64(0);
+    while (q.next()) {}
+  }
+  for (auto& s : streams) {
+    Date anchor = s.schedule.cadence == domain::Cadence::Biweekly && s.schedule.anchor != Date{}
+                      ? s.schedule.anchor
+                      : today;
+    store::exec(db, kInsertStream, id, s.code, s.name.empty() ? s.code : s.name,
+                domain::cadence_name(s.schedule.cadence), s.schedule.invoice_day,
+                format_date(anchor), s.terms.kind == domain::Terms::EndOfMonth ? "eom" : "net",
+                s.terms.days);
+  }
+  for (const char* c : {"invoice", "credit_note", "ledger_txn"})
+    store::exec(db, "INSERT INTO counters (tenant_id, name, value) VALUES (?, ?, 0)", id, c);
+  store::exec(db, "INSERT INTO counters (tenant_id, name, value) VALUES (?, 'account_number', 100000)",
+              id);
+  return id;
+}
+
+Tenant update_tenant(Ctx& ctx, const TenantPatch& p) {
+  Tenant t = ctx.tenant;
+  if (p.name) {
+    if (p.name->empty() || p.name->size() > 200) invalid("name", "must be 1-200 characters");
+    t.name = *p.name;
+  }
+  if (p.time_zone) {
+    if (!valid_time_zone(*p.time_zone)) invalid("time_zone", "unknown IANA time zone");
+    t.time_zone = *p.time_zone;
+  }
+  if (p.remit_to) t.remit_to = *p.remit_to;
+  if (p.email) t.email = *p.email;
+  if (p.auto_finalize) t.auto_finalize = *p.auto_finalize;
+  store::exec(ctx.db, kUpdateTenant, t.name, t.time_zone, t.remit_to, t.email, t.auto_finalize, t.id);
+  audit(ctx, "tenant.updated", "tenant", t.id);
+  ctx.tenant = t;
+  return t;
+}
+
+Stream update_stream(Ctx& ctx, const std::string& code, const StreamPatch& p) {
+  const Stream* cur = ctx.tenant.stream(code);
+  if (!cur) not_found("stream");
+  Stream s = *cur;
+  if (p.name) s.name = *p.name;
+  if (p.terms) s.terms = *p.terms;
+  if (p.invoice_day) {
+    if (s.schedule.cadence != domain::Cadence::Monthly)
+      invalid("invoice_day", "only monthly streams have an invoice day");
+    s.schedule.invoice_day = *p.invoice_day;
+  }
+  validate_stream(s, "stream");
+  store::exec(ctx.db, kUpdateStream, s.name, s.schedule.invoice_day,
+              s.terms.kind == domain::Terms::EndOfMonth ? "eom" : "net", s.terms.days,
+              ctx.tenant.id, code);
+  audit(ctx, "stream.updated", "stream", std::nullopt, code);
+  return s;
+}
+
+std::string create_api_key(store::Db& db, const Clock& clock, int64_t tenant_id,
+                           const std::string& name, const std::string& role) {
+  if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
+  if (role != "admin" && role != "clerk" && role != "read_only")
+    invalid("role", "must be admin, clerk or read_only");
+  std::string prefix = random_hex(6);
+  std::string token = "rk_" + prefix + "_" + random_hex(16);
+  store::exec(db, kInsertKey, tenant_id, prefix, sha256_hex(token), name, role,
+              format_instant(clock.now()));
+  return token;
+}
+
+std::optional<KeyInfo> authenticate_key(store::Db& db, std::string_view token) {
+  if (token.size() != 3 + 12 + 1 + 32 || !token.starts_with("rk_") || token[15] != '_')
+    return std::nullopt;
+  Query q(db, kFindKey, token.substr(3, 12));
+  if (!q.next()) return std::nullopt;
+  std::string want = q.text(2), got = sha256_hex(token);
+  if (want.size() != got.size() || sodium_memcmp(want.data(), got.data(), got.size()) != 0)
+    return std::nullopt;
+  return KeyInfo{q.i64(0), q.i64(1), q.text(3)};
+}
+
+Instant clock_now(store::Db& db, const Clock& clock, int64_t tenant_id) {
+  store::Tx tx(db, false);
+  Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+  return ctx.now;
+}
+
+Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Instant to) {
+  Date day;
+  std::string tz;
+  {
+    store::Tx tx(db, true);
+    Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+    if (!ctx.tenant.test_mode) precondition("only tenants in test mode have a movable clock");
+    if (to < ctx.now) invalid("to", "the clock cannot move backwards");
+    audit(ctx, "clock.advanced", "tenant", tenant_id, format_instant(to));
+    tx.commit();
+    day = ctx.today;
+    tz = ctx.tenant.time_zone;
+  }
+  auto set = [&](Instant t) {
+    store::Tx tx(db, true);
+    store::exec(db, kSetClock, format_instant(t), tenant_id);
+    tx.commit();
+  };
+  // Each day's jobs run before the clock moves past that day.
+  for (;;) {
+    run_due_bill_runs(db, clock, tenant_id);
+    Instant next = local_midnight(day + date::days{1}, tz);
+    if (next > to) break;
+    set(next);
+    day += date::days{1};
+  }
+  set(to);
+  return to;
+}
+
+}  // namespace remit::app
