@@ -27,6 +27,7 @@ class Stmt {
   virtual void bind_null(int i) = 0;
   virtual bool step() = 0;  // true while a row is available
   virtual bool is_null(int col) = 0;  // 0-based
+  virtual bool is_integer(int col) = 0;
   virtual int64_t col_int(int col) = 0;
   virtual std::string col_text(int col) = 0;
   virtual int64_t changes() = 0;

@@ -40,6 +40,7 @@ class SqliteStmt final : public Stmt {
     fail(h_, rc);
   }
   bool is_null(int c) override { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  bool is_integer(int c) override { return sqlite3_column_type(s_, c) == SQLITE_INTEGER; }
   int64_t col_int(int c) override { return sqlite3_column_int64(s_, c); }
   std::string col_text(int c) override {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));

@@ -1,0 +1,20 @@
+// remit bench bill-run | api.
+#include "cli/bench.h"
+#include "cli/commands.h"
+
+namespace remit::cli {
+
+void add_bench_commands(CLI::App& app, Globals& g) {
+  auto* bench = app.add_subcommand("bench", "benchmarks that print figures (JSON last line)");
+  bench->require_subcommand(1);
+  auto* br = bench->add_subcommand("bill-run", "month-end bill run against its insert floor");
+  static int64_t accounts = 10000;
+  static int chunk = 1000;
+  static std::string dir = "build/bench";
+  br->add_option("--accounts", accounts, "synthetic accounts")->capture_default_str();
+  br->add_option("--chunk", chunk, "billing accounts per transaction")->capture_default_str();
+  br->add_option("--dir", dir, "folder for the fresh database files")->capture_default_str();
+  br->callback([] { bench_bill_run(dir, accounts, chunk); });
+}
+
+}  // namespace remit::cli

@@ -1,0 +1,54 @@
+// remit serve: the HTTP API on Boost.Beast, until SIGINT/SIGTERM (graceful shutdown).
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "app/tenants.h"
+#include "cli/commands.h"
+#include "cli/open.h"
+#include "http/server.h"
+
+namespace remit::cli {
+
+void add_serve_command(CLI::App& app, Globals& g) {
+  auto* serve = app.add_subcommand("serve", "serve the JSON API");
+  static std::string listen = "127.0.0.1:8080";
+  static int io_threads = 2, db_threads = 4;
+  static bool print_demo_key = false;
+  serve->add_option("--listen", listen, "host:port (port 0 picks a free one)")->capture_default_str();
+  serve->add_option("--io-threads", io_threads, "network threads")->capture_default_str();
+  serve->add_option("--db-threads", db_threads, "database worker threads")->capture_default_str();
+  serve->add_flag("--print-demo-key", print_demo_key,
+                  "create and print a fresh API key for tenant 1 (make run)");
+  serve->callback([&g] {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) invalid("listen", "must be host:port");
+    http::ServerOptions o;
+    o.db_url = g.db;
+    o.host = listen.substr(0, colon);
+    o.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
+    o.io_threads = io_threads;
+    o.db_threads = db_threads;
+    SystemClock clock;
+    std::string key;
+    {
+      auto db = open_migrated(g.db);
+      if (print_demo_key) {
+        store::Tx tx(*db, true);
+        key = app::create_api_key(*db, clock, 1, "make run");
+        tx.commit();
+      }
+    }
+    http::Server server(o, clock);
+    server.start();
+    fmt::print("Remit is serving {} at http://{}:{}/  (health: /healthz, API: /v1, docs: /v1/openapi.json)\n",
+               g.db, o.host, server.port());
+    if (!key.empty()) fmt::print("Demo API key (tenant 1): {}\n  try: curl -H 'Authorization: Bearer {}' http://{}:{}/v1/invoices\n", key, key, o.host, server.port());
+    std::fflush(stdout);
+    server.run();  // returns after SIGINT/SIGTERM, once in-flight requests finish
+    spdlog::info("stopped");
+  });
+}
+
+}  // namespace remit::cli
