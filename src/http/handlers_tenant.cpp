@@ -1,0 +1,61 @@
+// The tenant's own settings and its invoice streams (A1, B6).
+#include "app/tenants.h"
+#include "core/error.h"
+#include "http/handler_util.h"
+
+namespace remit::http {
+namespace {
+
+Response get_tenant(Call& c) { return ok(to_json(c.ctx->tenant)); }
+
+Response patch_tenant(Call& c) {
+  auto& b = c.body();
+  app::TenantPatch p;
+  p.name = opt_string(b, "name", 200);
+  if (p.name && p.name->find_first_not_of(" \t") == std::string::npos)
+    invalid("name", "name must not be empty");
+  p.time_zone = opt_string(b, "time_zone", 64);
+  if (p.time_zone && !valid_time_zone(*p.time_zone))
+    invalid("time_zone", "time_zone must be an IANA time zone such as America/Chicago");
+  p.remit_to = opt_string(b, "remit_to", 2000);
+  p.email = opt_string(b, "email", 320);
+  p.auto_finalize = opt_bool(b, "auto_finalize");
+  return ok(to_json(app::update_tenant(*c.ctx, p)));
+}
+
+Response patch_stream(Call& c) {
+  auto& b = c.body();
+  const std::string& code = c.param("code");
+  if (!c.ctx->tenant.stream(code)) not_found("stream " + code);
+  app::StreamPatch p;
+  p.name = opt_string(b, "name", 200);
+  if (auto it = b.find("terms"); it != b.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) invalid("terms", "terms must be an object {kind, days}");
+    auto& t = it->value().get_object();
+    std::string kind = req_enum(t, "kind", {"net", "eom"});
+    auto days = opt_int(t, "days", 0, 365);
+    if (kind == "net" && !days) invalid("terms.days", "terms.days is required for net terms");
+    domain::Terms terms;
+    if (!domain::parse_terms(kind, static_cast<int>(days.value_or(0)), terms))
+      invalid("terms", "invalid terms");
+    p.terms = terms;
+  }
+  if (auto d = opt_int(b, "invoice_day", 1, 28)) p.invoice_day = static_cast<int>(*d);
+  return ok(to_json(app::update_stream(*c.ctx, code, p)));
+}
+
+}  // namespace
+
+void add_tenant_routes(std::vector<Route>& t) {
+  t.push_back({.method = "GET", .pattern = "/v1/tenant", .access = Access::Read,
+               .handler = get_tenant, .summary = "The tenant of the API key, with its streams",
+               .response = "Tenant"});
+  t.push_back({.method = "PATCH", .pattern = "/v1/tenant", .access = Access::Admin,
+               .handler = patch_tenant, .summary = "Update the tenant's settings",
+               .request = "TenantPatch", .response = "Tenant"});
+  t.push_back({.method = "PATCH", .pattern = "/v1/streams/{code}", .access = Access::Admin,
+               .handler = patch_stream, .summary = "Update an invoice stream's name, terms or invoice day",
+               .request = "StreamPatch", .response = "Stream"});
+}
+
+}  // namespace remit::http

@@ -1,0 +1,241 @@
+// components.schemas of the OpenAPI document: brief schemas of the JSON that json_map.cpp
+// writes and the handlers read. Money: integer minor units; Quantity: decimal number.
+#include <boost/json/parse.hpp>
+
+#include "http/openapi.h"
+
+namespace remit::http {
+namespace {
+
+constexpr const char* kSchemas = R"JSON({
+"Money": {"type": "integer", "format": "int64", "description": "minor units (cents)"},
+"Quantity": {"type": "number", "description": "at most 2 decimal places, e.g. 1.25"},
+"Date": {"type": "string", "format": "date", "example": "2025-01-31"},
+"Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
+  "required": ["code", "message", "field"], "properties": {
+  "code": {"type": "string", "enum": ["invalid_argument", "unauthenticated", "permission_denied",
+    "not_found", "method_not_allowed", "conflict", "failed_precondition", "payload_too_large",
+    "unavailable", "internal"]},
+  "message": {"type": "string"},
+  "field": {"type": "string", "nullable": true}}}}},
+"Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}},
+"OpenApiDocument": {"type": "object", "description": "this document"},
+"Terms": {"type": "object", "required": ["kind"], "properties": {
+  "kind": {"type": "string", "enum": ["net", "eom"]},
+  "days": {"type": "integer", "nullable": true, "minimum": 0, "maximum": 365},
+  "label": {"type": "string", "readOnly": true}}},
+"Stream": {"type": "object", "properties": {
+  "code": {"type": "string"}, "name": {"type": "string"},
+  "cadence": {"type": "string", "enum": ["monthly", "biweekly"]},
+  "invoice_day": {"type": "integer", "nullable": true},
+  "anchor_date": {"allOf": [{"$ref": "#/components/schemas/Date"}], "nullable": true},
+  "terms": {"$ref": "#/components/schemas/Terms"}}},
+"StreamPatch": {"type": "object", "properties": {
+  "name": {"type": "string"}, "terms": {"$ref": "#/components/schemas/Terms"},
+  "invoice_day": {"type": "integer", "minimum": 1, "maximum": 28}}},
+"Tenant": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "name": {"type": "string"}, "currency": {"type": "string"},
+  "time_zone": {"type": "string"}, "test_mode": {"type": "boolean"},
+  "auto_finalize": {"type": "boolean"}, "remit_to": {"type": "string"},
+  "email": {"type": "string"},
+  "streams": {"type": "array", "items": {"$ref": "#/components/schemas/Stream"}}}},
+"TenantPatch": {"type": "object", "properties": {
+  "name": {"type": "string"}, "time_zone": {"type": "string"}, "remit_to": {"type": "string"},
+  "email": {"type": "string"}, "auto_finalize": {"type": "boolean"}}},
+"Account": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "number": {"type": "string"}, "name": {"type": "string"},
+  "last_name": {"type": "string"}, "company": {"type": "string"},
+  "emails": {"type": "array", "items": {"type": "string"}}, "address": {"type": "string"},
+  "language": {"type": "string", "enum": ["en", "zh-CN"]},
+  "status": {"type": "string", "enum": ["active", "suspended", "closed"]},
+  "parent_id": {"type": "integer", "nullable": true}, "bill_to_parent": {"type": "boolean"},
+  "billing_account_id": {"type": "integer"},
+  "credit_balance": {"$ref": "#/components/schemas/Money"},
+  "paperless": {"type": "boolean"}, "created_at": {"type": "string"}}},
+"NewAccount": {"type": "object", "required": ["name"], "properties": {
+  "number": {"type": "string", "description": "unique per tenant; generated when absent"},
+  "name": {"type": "string"}, "last_name": {"type": "string"}, "company": {"type": "string"},
+  "emails": {"type": "array", "items": {"type": "string"}}, "address": {"type": "string"},
+  "language": {"type": "string", "enum": ["en", "zh-CN"]},
+  "parent_id": {"type": "integer"}, "bill_to_parent": {"type": "boolean"},
+  "paperless": {"type": "boolean"}}},
+"AccountPatch": {"type": "object", "properties": {
+  "name": {"type": "string"}, "last_name": {"type": "string"}, "company": {"type": "string"},
+  "emails": {"type": "array", "items": {"type": "string"}}, "address": {"type": "string"},
+  "language": {"type": "string", "enum": ["en", "zh-CN"]},
+  "status": {"type": "string", "enum": ["active", "suspended", "closed"]},
+  "paperless": {"type": "boolean"}}},
+"Balance": {"type": "object", "properties": {
+  "balance_due": {"$ref": "#/components/schemas/Money"},
+  "credit_balance": {"$ref": "#/components/schemas/Money"},
+  "open_invoices": {"type": "integer"}, "past_due": {"$ref": "#/components/schemas/Money"}}},
+"LedgerEntry": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "txn_id": {"type": "integer"},
+  "date": {"$ref": "#/components/schemas/Date"}, "book": {"type": "string"},
+  "account_id": {"type": "integer", "nullable": true},
+  "invoice_id": {"type": "integer", "nullable": true},
+  "payment_id": {"type": "integer", "nullable": true},
+  "amount": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+             "description": "debit positive, credit negative"}}},
+"Product": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": "string"}}},
+"NewProduct": {"type": "object", "required": ["name"], "properties": {
+  "name": {"type": "string"}, "description": {"type": "string"}}},
+"Price": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "product_id": {"type": "integer"},
+  "product_name": {"type": "string"},
+  "kind": {"type": "string", "enum": ["recurring", "metered", "one_time"]},
+  "timing": {"type": "string", "enum": ["advance", "arrears"]},
+  "interval": {"type": "string", "enum": ["month", "year", "two_weeks"], "nullable": true},
+  "unit_amount": {"$ref": "#/components/schemas/Money"}, "stream": {"type": "string"},
+  "active": {"type": "boolean"}}},
+"NewPrice": {"type": "object", "required": ["product_id", "kind", "unit_amount"], "properties": {
+  "product_id": {"type": "integer"},
+  "kind": {"type": "string", "enum": ["recurring", "metered", "one_time"]},
+  "timing": {"type": "string", "enum": ["advance", "arrears"],
+             "description": "required for recurring; metered is always arrears"},
+  "interval": {"type": "string", "enum": ["month", "year", "two_weeks"],
+               "description": "recurring only, required there"},
+  "unit_amount": {"$ref": "#/components/schemas/Money"},
+  "stream": {"type": "string", "description": "optional when the tenant has one stream"}}},
+"Phase": {"type": "object", "properties": {
+  "start_date": {"$ref": "#/components/schemas/Date"},
+  "end_date": {"allOf": [{"$ref": "#/components/schemas/Date"}], "nullable": true},
+  "quantity": {"$ref": "#/components/schemas/Quantity"}}},
+"Subscription": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "price_id": {"type": "integer"},
+  "stream": {"type": "string"}, "start_date": {"$ref": "#/components/schemas/Date"},
+  "end_date": {"allOf": [{"$ref": "#/components/schemas/Date"}], "nullable": true},
+  "status": {"type": "string", "enum": ["active", "scheduled", "cancelled"]},
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "phases": {"type": "array", "items": {"$ref": "#/components/schemas/Phase"}}}},
+"NewSubscription": {"type": "object", "required": ["account_id", "price_id"], "properties": {
+  "account_id": {"type": "integer"}, "price_id": {"type": "integer"},
+  "quantity": {"allOf": [{"$ref": "#/components/schemas/Quantity"}], "default": 1},
+  "start_date": {"allOf": [{"$ref": "#/components/schemas/Date"}],
+                 "description": "default: the tenant's today"}}},
+"QuantityChange": {"type": "object", "required": ["quantity"], "properties": {
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "effective_date": {"$ref": "#/components/schemas/Date"}}},
+"Cancellation": {"type": "object", "properties": {
+  "date": {"allOf": [{"$ref": "#/components/schemas/Date"}],
+           "description": "default: the tenant's today"}}},
+"NewUsage": {"type": "object", "required": ["subscription_id", "quantity"], "properties": {
+  "subscription_id": {"type": "integer"}, "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "date": {"$ref": "#/components/schemas/Date"}}},
+"Usage": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "subscription_id": {"type": "integer"},
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "date": {"$ref": "#/components/schemas/Date"}}},
+"WorkEntry": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "stream": {"type": "string"},
+  "date": {"$ref": "#/components/schemas/Date"}, "who": {"type": "string"},
+  "hours": {"$ref": "#/components/schemas/Quantity"},
+  "rate": {"$ref": "#/components/schemas/Money"}, "ticket": {"type": "string"},
+  "description": {"type": "string"}, "invoice_id": {"type": "integer", "nullable": true}}},
+"NewWorkEntry": {"type": "object", "required": ["account_id", "who", "hours", "rate", "description"],
+  "properties": {
+  "account_id": {"type": "integer"}, "stream": {"type": "string"},
+  "date": {"$ref": "#/components/schemas/Date"}, "who": {"type": "string"},
+  "hours": {"$ref": "#/components/schemas/Quantity"},
+  "rate": {"$ref": "#/components/schemas/Money"}, "ticket": {"type": "string"},
+  "description": {"type": "string"}}},
+"Charge": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "stream": {"type": "string"},
+  "date": {"$ref": "#/components/schemas/Date"}, "description": {"type": "string"},
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "unit_amount": {"$ref": "#/components/schemas/Money"},
+  "invoice_id": {"type": "integer", "nullable": true}}},
+"NewCharge": {"type": "object", "required": ["account_id", "description", "unit_amount"],
+  "properties": {
+  "account_id": {"type": "integer"}, "stream": {"type": "string"},
+  "date": {"$ref": "#/components/schemas/Date"}, "description": {"type": "string"},
+  "quantity": {"allOf": [{"$ref": "#/components/schemas/Quantity"}], "default": 1},
+  "unit_amount": {"$ref": "#/components/schemas/Money"},
+  "invoice_now": {"type": "boolean", "description": "bill at once on its own invoice"}}},
+"InvoiceLine": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "kind": {"type": "string"},
+  "subscription_id": {"type": "integer", "nullable": true}, "description": {"type": "string"},
+  "period_start": {"$ref": "#/components/schemas/Date"},
+  "period_end": {"allOf": [{"$ref": "#/components/schemas/Date"}], "description": "exclusive"},
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "unit_amount": {"$ref": "#/components/schemas/Money"},
+  "amount": {"$ref": "#/components/schemas/Money"}}},
+"Invoice": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "stream": {"type": "string"},
+  "number": {"type": "string", "nullable": true, "example": "INV-000042"},
+  "status": {"type": "string", "enum": ["draft", "open", "paid", "void", "uncollectible", "upcoming"]},
+  "cycle_start": {"allOf": [{"$ref": "#/components/schemas/Date"}], "nullable": true},
+  "cycle_end": {"allOf": [{"$ref": "#/components/schemas/Date"}], "nullable": true},
+  "issue_date": {"$ref": "#/components/schemas/Date"},
+  "due_date": {"$ref": "#/components/schemas/Date"}, "terms": {"type": "string"},
+  "subtotal": {"$ref": "#/components/schemas/Money"},
+  "credit_applied": {"$ref": "#/components/schemas/Money"},
+  "amount_paid": {"$ref": "#/components/schemas/Money"},
+  "amount_credited": {"$ref": "#/components/schemas/Money"},
+  "amount_due": {"$ref": "#/components/schemas/Money"},
+  "created_at": {"type": "string"}, "finalized_at": {"type": "string", "nullable": true},
+  "lines": {"type": "array", "items": {"$ref": "#/components/schemas/InvoiceLine"},
+            "description": "empty in lists"}}},
+"CreditNote": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "number": {"type": "integer"}, "invoice_id": {"type": "integer"},
+  "account_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"},
+  "reason": {"type": "string"}, "created_at": {"type": "string"}}},
+"NewCreditNote": {"type": "object", "required": ["invoice_id", "amount", "reason"], "properties": {
+  "invoice_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"},
+  "reason": {"type": "string"}}},
+"PaymentApplication": {"type": "object", "properties": {
+  "invoice_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"}}},
+"Payment": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"},
+  "method": {"type": "string", "enum": ["cheque", "bank_transfer"]},
+  "reference": {"type": "string"}, "amount": {"$ref": "#/components/schemas/Money"},
+  "received_date": {"$ref": "#/components/schemas/Date"}, "status": {"type": "string"},
+  "confirmation": {"type": "string"}, "created_at": {"type": "string"},
+  "applications": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentApplication"}},
+  "unapplied": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+                "description": "went to account credit"}}},
+"NewPayment": {"type": "object", "required": ["account_id", "method", "amount"], "properties": {
+  "account_id": {"type": "integer"},
+  "method": {"type": "string", "enum": ["cheque", "bank_transfer"]},
+  "reference": {"type": "string"}, "amount": {"$ref": "#/components/schemas/Money"},
+  "received_date": {"$ref": "#/components/schemas/Date"},
+  "invoice_id": {"type": "integer", "description": "else oldest open invoices first"}}},
+"BillRun": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "stream": {"type": "string"},
+  "cycle_end": {"$ref": "#/components/schemas/Date"},
+  "status": {"type": "string", "enum": ["running", "done"]}, "invoices": {"type": "integer"},
+  "started_at": {"type": "string"}, "finished_at": {"type": "string", "nullable": true}}},
+"BillRunRequest": {"type": "object", "description": "empty: run every run that is due",
+  "properties": {
+  "stream": {"type": "string"},
+  "cycle_end": {"allOf": [{"$ref": "#/components/schemas/Date"}],
+                "description": "a cycle boundary; default the latest one up to today"}}},
+"BillRunResults": {"type": "object", "properties": {
+  "runs": {"type": "array", "items": {"type": "object", "properties": {
+    "run_id": {"type": "integer"}, "stream": {"type": "string"},
+    "cycle_end": {"$ref": "#/components/schemas/Date"},
+    "invoices": {"type": "integer", "description": "created by this call"},
+    "was_done": {"type": "boolean"}}}},
+  "invoices": {"type": "integer"}}},
+"AuditEntry": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
+  "source": {"type": "string"}, "action": {"type": "string"}, "entity": {"type": "string"},
+  "entity_id": {"type": "integer", "nullable": true}, "detail": {"type": "string"}}},
+"Clock": {"type": "object", "properties": {
+  "now": {"type": "string", "format": "date-time"},
+  "today": {"$ref": "#/components/schemas/Date"}, "time_zone": {"type": "string"},
+  "test_mode": {"type": "boolean"}}},
+"ClockAdvance": {"type": "object", "description": "exactly one of to and days", "properties": {
+  "to": {"type": "string", "description": "YYYY-MM-DD (start of that day in the tenant's zone) or YYYY-MM-DDTHH:MM:SSZ"},
+  "days": {"type": "integer", "minimum": 1, "maximum": 3660}}}
+})JSON";
+
+}  // namespace
+
+const boost::json::object& openapi_schemas() {
+  static const boost::json::object schemas = boost::json::parse(kSchemas).as_object();
+  return schemas;
+}
+
+}  // namespace remit::http
