@@ -14,38 +14,39 @@ using store::Query;
 namespace {
 
 constexpr const char* kChunkAccounts =
-    "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? AND id > ? "
-    "AND billing_account_id = id ORDER BY id LIMIT ?";
+    "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? AND billing_account_id > ? "
+    "AND billing_account_id = id ORDER BY billing_account_id LIMIT ?";
 constexpr const char* kSubs =
     "SELECT s.id, s.account_id, a.billing_account_id, a.number, s.price_id, s.start_date, "
-    "s.end_date FROM subscriptions s JOIN accounts a ON a.id = s.account_id "
+    "s.end_date FROM accounts a CROSS JOIN subscriptions s ON s.account_id = a.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
     "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) ORDER BY s.id";
 constexpr const char* kPhases =
-    "SELECT p.subscription_id, p.start_date, p.end_date, p.quantity FROM subscription_phases p "
-    "JOIN subscriptions s ON s.id = p.subscription_id JOIN accounts a ON a.id = s.account_id "
+    "SELECT p.subscription_id, p.start_date, p.end_date, p.quantity FROM accounts a "
+    "CROSS JOIN subscriptions s ON s.account_id = a.id "
+    "CROSS JOIN subscription_phases p ON p.subscription_id = s.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
     "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) "
     "AND p.tenant_id = ? ORDER BY p.subscription_id, p.start_date";
 constexpr const char* kBilled =
     "SELECT l.subscription_id, l.cycle_start, SUM(l.amount) FROM invoices i "
-    "JOIN invoice_lines l ON l.invoice_id = i.id "
+    "CROSS JOIN invoice_lines l ON l.invoice_id = i.id "
     "WHERE i.tenant_id = ? AND i.account_id BETWEEN ? AND ? AND i.stream = ? "
     "AND l.tenant_id = ? AND l.subscription_id IS NOT NULL AND l.cycle_start >= ? "
     "GROUP BY l.subscription_id, l.cycle_start";
 constexpr const char* kUsage =
-    "SELECT u.id, u.subscription_id, u.quantity FROM usage_records u "
-    "JOIN accounts a ON a.id = u.account_id WHERE a.tenant_id = ? "
+    "SELECT u.id, u.subscription_id, u.quantity FROM accounts a "
+    "CROSS JOIN usage_records u ON u.account_id = a.id WHERE a.tenant_id = ? "
     "AND a.billing_account_id BETWEEN ? AND ? AND u.tenant_id = ? AND u.invoice_id IS NULL "
     "AND u.usage_date < ?";
 constexpr const char* kWork =
     "SELECT w.id, w.account_id, a.billing_account_id, a.number, w.work_date, w.who, w.hours, "
-    "w.rate, w.ticket, w.description FROM work_entries w JOIN accounts a ON a.id = w.account_id "
+    "w.rate, w.ticket, w.description FROM accounts a CROSS JOIN work_entries w ON w.account_id = a.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND w.tenant_id = ? "
     "AND w.stream = ? AND w.invoice_id IS NULL AND w.work_date < ? ORDER BY w.id";
 constexpr const char* kCharges =
     "SELECT c.id, c.account_id, a.billing_account_id, a.number, c.charge_date, c.description, "
-    "c.quantity, c.unit_amount FROM charges c JOIN accounts a ON a.id = c.account_id "
+    "c.quantity, c.unit_amount FROM accounts a CROSS JOIN charges c ON c.account_id = a.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND c.tenant_id = ? "
     "AND c.stream = ? AND c.invoice_id IS NULL AND c.charge_date <= ? ORDER BY c.id";
 constexpr const char* kOneCharge =

@@ -3,5 +3,7 @@
 #include <string>
 
 namespace remit::cli {
+// The bench's synthetic provider (test mode, clock at 2026-03-01, nothing billed) in `path`.
+void seed_synthetic(const std::string& path, int64_t accounts);
 void bench_bill_run(const std::string& dir, int64_t accounts, int chunk);
 }  // namespace remit::cli

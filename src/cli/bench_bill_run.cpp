@@ -150,6 +150,13 @@ double floor_seconds(const std::string& src, const std::string& dst, int64_t& ro
 
 }  // namespace
 
+void seed_synthetic(const std::string& path, int64_t n) {
+  auto db = open_migrated(path);
+  FixedClock clock(Instant{make_date(2026, 3, 1)});
+  Synthetic s = build(*db, clock, n);
+  fmt::print("tenant {}: {} accounts, nothing billed yet; its clock is at 2026-03-01\n", s.tenant, n);
+}
+
 void bench_bill_run(const std::string& dir, int64_t n, int chunk) {
   std::filesystem::create_directories(dir);
   std::string path = dir + "/bench-bill-run.db", floor_path = dir + "/bench-floor.db";

@@ -15,6 +15,10 @@ void add_bench_commands(CLI::App& app, Globals& g) {
   br->add_option("--chunk", chunk, "billing accounts per transaction")->capture_default_str();
   br->add_option("--dir", dir, "folder for the fresh database files")->capture_default_str();
   br->callback([] { bench_bill_run(dir, accounts, chunk); });
+  auto* seed = bench->add_subcommand("seed", "build the bench's synthetic provider in --db");
+  static int64_t seed_accounts = 1000;
+  seed->add_option("--accounts", seed_accounts, "synthetic accounts")->capture_default_str();
+  seed->callback([&g] { seed_synthetic(g.db, seed_accounts); });
 }
 
 }  // namespace remit::cli

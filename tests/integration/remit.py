@@ -1,0 +1,96 @@
+"""Helpers for the integration tests: run the real `remit` binary, start it as a server on
+port 0, talk HTTP/JSON to it. Standard library only."""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "build/remit"
+
+
+def run(*args, db, check=True, timeout=600):
+    p = subprocess.run([BIN, "--db", db, *map(str, args)], capture_output=True, text=True,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError(f"remit {' '.join(map(str, args))} failed ({p.returncode}):\n"
+                             f"{p.stdout}\n{p.stderr}")
+    return p
+
+
+class TempDir:
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="remit-it-")
+        return self.path
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Server:
+    """`remit serve` on 127.0.0.1:0; the bound port is read from its first line."""
+
+    def __init__(self, db, *extra):
+        self.proc = subprocess.Popen([BIN, "--db", db, "serve", "--listen", "127.0.0.1:0", *extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        line = ""
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                self.port = int(m.group(1))
+                return
+            if self.proc.poll() is not None:
+                break
+        raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()}")
+
+    def request(self, method, path, body=None, key=None, headers=None, raw=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if key:
+            h["Authorization"] = "Bearer " + key
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        if data is not None:
+            h.setdefault("Content-Type", "application/json")
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        payload = r.read()
+        c.close()
+        ctype = r.getheader("Content-Type", "")
+        return r.status, (json.loads(payload) if "json" in ctype and payload else payload), r
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("server did not stop on SIGTERM")
+
+
+class Checks:
+    """Counts assertions and prints the plain 'N passed, N failed' line at the end."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def eq(self, what, got, want):
+        if got == want:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {what}: got {got!r}, want {want!r}", flush=True)
+
+    def true(self, what, cond):
+        self.eq(what, bool(cond), True)
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
