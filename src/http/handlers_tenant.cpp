@@ -32,13 +32,18 @@ Response patch_stream(Call& c) {
   if (auto it = b.find("terms"); it != b.end() && !it->value().is_null()) {
     if (!it->value().is_object()) invalid("terms", "terms must be an object {kind, days}");
     auto& t = it->value().get_object();
-    std::string kind = req_enum(t, "kind", {"net", "eom"});
-    auto days = opt_int(t, "days", 0, 365);
-    if (kind == "net" && !days) invalid("terms.days", "terms.days is required for net terms");
-    domain::Terms terms;
-    if (!domain::parse_terms(kind, static_cast<int>(days.value_or(0)), terms))
-      invalid("terms", "invalid terms");
-    p.terms = terms;
+    try {
+      std::string kind = req_enum(t, "kind", {"net", "eom"});
+      auto days = opt_int(t, "days", 0, 365);
+      if (kind == "net" && !days) invalid("days", "days is required for net terms");
+      domain::Terms terms;
+      if (!domain::parse_terms(kind, static_cast<int>(days.value_or(0)), terms))
+        invalid("", "invalid terms");
+      p.terms = terms;
+    } catch (Error& e) {  // name the nested field in full: "terms.days"
+      e.field = e.field.empty() ? "terms" : "terms." + e.field;
+      throw;
+    }
   }
   if (auto d = opt_int(b, "invoice_day", 1, 28)) p.invoice_day = static_cast<int>(*d);
   return ok(to_json(app::update_stream(*c.ctx, code, p)));

@@ -48,10 +48,14 @@ class TxScopedDb final : public store::Db {
 
 }  // namespace
 
+std::unique_ptr<store::Db> open_server_db(const std::string& url) {
+  return std::make_unique<TxScopedDb>(store::open_db(url));
+}
+
 store::Db& thread_db(const std::string& url) {
   thread_local std::map<std::string, std::unique_ptr<store::Db>> conns;
   auto& c = conns[url];
-  if (!c) c = std::make_unique<TxScopedDb>(store::open_db(url));
+  if (!c) c = open_server_db(url);
   return *c;
 }
 
