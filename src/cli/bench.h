@@ -6,4 +6,5 @@ namespace remit::cli {
 // The bench's synthetic provider (test mode, clock at 2026-03-01, nothing billed) in `path`.
 void seed_synthetic(const std::string& path, int64_t accounts);
 void bench_bill_run(const std::string& dir, int64_t accounts, int chunk);
+void bench_api(const std::string& dir, int connections, double seconds, int idle);
 }  // namespace remit::cli

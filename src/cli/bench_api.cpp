@@ -1,0 +1,148 @@
+// remit bench api: the API under load from C keep-alive connections, each endpoint measured
+// right beside /healthz in the same run (the ratio is what counts on a shared machine).
+// Optionally holds `idle` extra keep-alive connections open the whole time.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "app/demo.h"
+#include "cli/bench.h"
+#include "cli/open.h"
+#include "http/server.h"
+
+namespace remit::cli {
+namespace {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clk = std::chrono::steady_clock;
+
+struct Target {
+  std::string name;
+  bhttp::verb method;
+  std::string path;
+  std::string body;  // POST: "%d" is replaced by a unique number for the Idempotency-Key
+};
+
+struct Result {
+  double rps = 0, p50_ms = 0, p99_ms = 0;
+  int64_t requests = 0, errors = 0;
+};
+
+asio::awaitable<void> client(tcp::endpoint ep, const Target& t, const std::string& key,
+                             Clk::time_point until, std::vector<double>& lat, int64_t& errors,
+                             std::atomic<int64_t>& seq) {
+  beast::tcp_stream s(co_await asio::this_coro::executor);
+  co_await s.async_connect(ep, asio::use_awaitable);
+  beast::flat_buffer buf;
+  while (Clk::now() < until) {
+    bhttp::request<bhttp::string_body> req{t.method, t.path, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    req.set(bhttp::field::authorization, "Bearer " + key);
+    if (t.method == bhttp::verb::post) {
+      req.set("Idempotency-Key", fmt::format("bench-{}", seq++));
+      req.set(bhttp::field::content_type, "application/json");
+      req.body() = t.body;
+      req.prepare_payload();
+    }
+    auto t0 = Clk::now();
+    co_await bhttp::async_write(s, req, asio::use_awaitable);
+    bhttp::response<bhttp::string_body> res;
+    co_await bhttp::async_read(s, buf, res, asio::use_awaitable);
+    lat.push_back(std::chrono::duration<double, std::milli>(Clk::now() - t0).count());
+    if (res.result_int() >= 400) ++errors;
+  }
+  beast::error_code ec;
+  s.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+Result measure(uint16_t port, const Target& t, const std::string& key, int conns, double seconds) {
+  asio::io_context io;
+  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
+  auto until = Clk::now() + std::chrono::duration_cast<Clk::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::vector<double>> lat(conns);
+  std::vector<int64_t> errors(conns, 0);
+  std::atomic<int64_t> seq{static_cast<int64_t>(Clk::now().time_since_epoch().count())};
+  auto start = Clk::now();
+  for (int i = 0; i < conns; ++i)
+    asio::co_spawn(io, client(ep, t, key, until, lat[i], errors[i], seq), asio::detached);
+  io.run();
+  double elapsed = std::chrono::duration<double>(Clk::now() - start).count();
+  std::vector<double> all;
+  Result r;
+  for (int i = 0; i < conns; ++i) {
+    all.insert(all.end(), lat[i].begin(), lat[i].end());
+    r.errors += errors[i];
+  }
+  std::sort(all.begin(), all.end());
+  r.requests = static_cast<int64_t>(all.size());
+  r.rps = r.requests / elapsed;
+  if (!all.empty()) {
+    r.p50_ms = all[all.size() / 2];
+    r.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  return r;
+}
+
+}  // namespace
+
+void bench_api(const std::string& dir, int conns, double seconds, int idle) {
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/bench-api.db";
+  for (auto& p : {path, path + "-wal", path + "-shm"}) std::filesystem::remove(p);
+  SystemClock clock;
+  app::DemoResult demo;
+  int64_t invoice = 0, account = 0;
+  {
+    auto db = open_migrated(path);
+    demo = app::create_demo(*db, clock, 300);
+    store::Query q(*db, "SELECT id, account_id FROM invoices WHERE tenant_id = ? AND status = 'open' "
+                        "ORDER BY id DESC LIMIT 1", demo.tenant_id);
+    if (!q.next()) throw Error(Code::Internal, "the demo has no open invoice");
+    invoice = q.i64(0);
+    account = q.i64(1);
+  }
+  http::ServerOptions o;
+  o.db_url = path;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  http::Server server(o, clock);
+  server.start();
+  // Idle keep-alive connections held open through the whole run.
+  asio::io_context idle_io;
+  std::vector<tcp::socket> idle_socks;
+  for (int i = 0; i < idle; ++i) {
+    idle_socks.emplace_back(idle_io);
+    idle_socks.back().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  }
+  if (idle) fmt::print("holding {} idle keep-alive connections\n", idle);
+  Target health{"healthz", bhttp::verb::get, "/healthz", ""};
+  std::vector<Target> targets = {
+      {"get_invoice", bhttp::verb::get, fmt::format("/v1/invoices/{}", invoice), ""},
+      {"get_upcoming", bhttp::verb::get,
+       fmt::format("/v1/accounts/{}/upcoming-invoice?stream=recurring", account), ""},
+      {"post_payment", bhttp::verb::post, "/v1/payments",
+       fmt::format(R"({{"account_id":{},"method":"cheque","amount":1,"reference":"bench"}})", account)},
+  };
+  std::string json = fmt::format("{{\"bench\":\"api\",\"connections\":{},\"idle_connections\":{}", conns, idle);
+  for (auto& t : targets) {
+    Result h = measure(server.port(), health, demo.api_key, conns, seconds);
+    Result r = measure(server.port(), t, demo.api_key, conns, seconds);
+    double ratio = h.rps > 0 ? r.rps / h.rps : 0;
+    fmt::print("{:<13} {:>8.0f} req/s  p50 {:6.2f} ms  p99 {:6.2f} ms  errors {}   | beside /healthz "
+               "{:>8.0f} req/s p99 {:6.2f} ms  -> {:.0f}%\n",
+               t.name, r.rps, r.p50_ms, r.p99_ms, r.errors, h.rps, h.p99_ms, ratio * 100);
+    json += fmt::format(",\"{0}_rps\":{1:.0f},\"{0}_p99_ms\":{2:.2f},\"{0}_errors\":{3},"
+                        "\"{0}_healthz_rps\":{4:.0f},\"{0}_ratio\":{5:.2f}",
+                        t.name, r.rps, r.p99_ms, r.errors, h.rps, ratio);
+  }
+  idle_socks.clear();
+  server.stop();
+  fmt::print("{}}}\n", json);
+}
+
+}  // namespace remit::cli
