@@ -264,10 +264,15 @@ Response Router::run_own_tx(const Route& route, Call& call, const std::string& t
   if (!hash.empty() && r.status < 400) {
     // The use case committed its own work already; these operations are idempotent by
     // themselves, so a crash before this point only costs a repeat of a no-op.
-    store::Tx tx(db, true);
-    if (!find_saved_response(db, key.tenant_id, req.idempotency_key)) {
-      save_response(db, key.tenant_id, req.idempotency_key, hash, r, svc_.clock.now());
-      tx.commit();
+    try {
+      store::Tx tx(db, true);
+      if (!find_saved_response(db, key.tenant_id, req.idempotency_key)) {
+        save_response(db, key.tenant_id, req.idempotency_key, hash, r, svc_.clock.now());
+        tx.commit();
+      }
+    } catch (const std::exception& e) {  // the work is done: report it, not this
+      spdlog::warn("{} {}: could not save the idempotent response: {}", req.method, req.target,
+                   e.what());
     }
   }
   return r;

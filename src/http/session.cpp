@@ -88,7 +88,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<Connection> conn, Session
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser,
                                                         asio::as_tuple(use_awaitable));
       beast::error_code rec = hec;
-      if (!rec && parser.get()[http::field::expect] == "100-continue") {
+      if (!rec && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
         stream.expires_after(kWriteTimeout);
         auto [cec, cn] = co_await http::async_write(stream, cont, asio::as_tuple(use_awaitable));
