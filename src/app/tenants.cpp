@@ -29,6 +29,8 @@ constexpr const char* kInsertKey =
 constexpr const char* kFindKey =
     "SELECT id, tenant_id, secret_hash, role FROM api_keys WHERE prefix = ? AND revoked_at IS NULL";
 constexpr const char* kSetClock = "UPDATE tenants SET clock_now = ? WHERE id = ?";
+constexpr const char* kStreamHasRun =
+    "SELECT 1 FROM bill_runs WHERE tenant_id = ? AND stream = ? LIMIT 1";
 
 std::string to_hex(const unsigned char* p, size_t n) {
   std::string s(n * 2 + 1, '\0');
@@ -133,6 +135,12 @@ Stream update_stream(Ctx& ctx, const std::string& code, const StreamPatch& p) {
   if (p.invoice_day) {
     if (s.schedule.cadence != domain::Cadence::Monthly)
       invalid("invoice_day", "only monthly streams have an invoice day");
+    // Periods are keyed by their start: moving the boundaries after a run would bill
+    // part of an invoiced period again, and the last run would stop being a billing date.
+    if (*p.invoice_day != s.schedule.invoice_day) {
+      Query q(ctx.db, kStreamHasRun, ctx.tenant.id, code);
+      if (q.next()) precondition("the invoice day cannot change once the stream has had a bill run");
+    }
     s.schedule.invoice_day = *p.invoice_day;
   }
   validate_stream(s, "stream");
