@@ -82,6 +82,20 @@ static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& o
   out.push_back(std::move(adj));
 }
 
+// The period of a multi-cycle (yearly) subscription that ended in the stream cycle closing at
+// b, or nullopt. Such a period is settled at once rather than at its anniversary, so a
+// prepaid cancellation is credited on the next invoice.
+static std::optional<std::pair<Date, Date>> ended_period(const Schedule& s, const Subscription& sub,
+                                                         Date b) {
+  int c = std::max(1, sub.price->interval_cycles);
+  if (c == 1 || !sub.end || *sub.end > b || *sub.end <= shift_cycles(s, b, -1)) return std::nullopt;
+  Date anchor = boundary_on_or_before(s, sub.start);
+  Date last = boundary_on_or_before(s, *sub.end - date::days{1});
+  if (last < anchor) return std::nullopt;
+  Date start = shift_cycles(s, anchor, cycles_between(s, anchor, last) / c * c);
+  return std::pair{start, shift_cycles(s, start, c)};
+}
+
 void bill_subscription(const Schedule& s, const Subscription& sub, Date b, std::vector<Line>& out) {
   const Price& p = *sub.price;
   if (p.kind == PriceKind::Metered) {
@@ -101,7 +115,10 @@ void bill_subscription(const Schedule& s, const Subscription& sub, Date b, std::
   }
   if (p.kind != PriceKind::Recurring) return;
   auto per = subscription_periods(s, sub, b);
-  if (!per) return;
+  if (!per) {
+    if (auto ended = ended_period(s, sub, b)) settle(sub, ended->first, ended->second, out);
+    return;
+  }
   settle(sub, per->prev, per->at, out);
   if (p.timing == Timing::Advance) settle(sub, per->at, per->next, out);
 }

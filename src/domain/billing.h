@@ -7,6 +7,7 @@
 // subscription's phases, rounded once per phase, half up) minus what earlier invoices
 // already billed for it. In arrears a run settles the period just ended; in advance it
 // trues up the period just ended (seat changes, cancellations) and bills the coming one.
+// A yearly price is settled at its anniversary, or by the first run after it is cancelled.
 #include "core/dates.h"
 #include "core/money.h"
 #include "domain/schedule.h"

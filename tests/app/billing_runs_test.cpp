@@ -193,6 +193,40 @@ TEST_F(BillRunTest, UpcomingInvoiceAppliesAvailableCredit) {
   EXPECT_EQ(feb.amount_due, up.amount_due);
 }
 
+// DakotaPro [DP]: cancelling prepaid service leaves a credit on the next invoice, for a
+// yearly price too (not eleven months later at its anniversary).
+TEST_F(BillRunTest, CancelledPrepaidYearIsCreditedOnTheNextInvoice) {
+  make_tenant("dakotapro", D("2024-12-20"));
+  int64_t seats = price("Seats", "recurring", "advance", "month", 5000, "main");
+  int64_t firewall = price("Firewall licence (yearly)", "recurring", "advance", "year", 36500, "main");
+  auto a = account("Acme");
+  subscribe(a.id, seats, 200, "2025-01-01");
+  int64_t fw = subscribe(a.id, firewall, 100, "2025-01-01");
+  advance_to("2025-03-10");
+  cancel(fw, "2025-03-10");
+  advance_to("2025-04-01");
+  auto apr = invoice_issued(a.id, "2025-04-01");
+  ASSERT_EQ(apr.lines.size(), 2u);
+  EXPECT_EQ(apr.lines[0].amount, 10000);
+  Minor used = prorate(36500 * 100, days("2025-01-01", "2025-03-10"), 365 * 100);
+  EXPECT_EQ(apr.lines[1].kind, "adjustment");
+  EXPECT_EQ(apr.lines[1].description, "Adjustment: Firewall licence (yearly) (reduced or cancelled)");
+  EXPECT_EQ(apr.lines[1].period_start, "2025-01-01");
+  EXPECT_EQ(apr.lines[1].period_end, "2026-01-01");
+  EXPECT_EQ(apr.lines[1].amount, used - 36500);
+  EXPECT_EQ(apr.subtotal, 10000 + used - 36500);
+  EXPECT_LT(apr.subtotal, 0);
+  EXPECT_EQ(get_account(a.id).credit_balance, -(10000 + used - 36500));
+  // Nothing more for the firewall, the anniversary included.
+  advance_to("2026-01-02");
+  for (auto& inv : invoices_of(a.id)) {
+    if (inv.issue_date <= "2025-04-01") continue;
+    ASSERT_EQ(inv.lines.size(), 1u) << inv.issue_date;
+    EXPECT_EQ(inv.lines[0].description, "Seats") << inv.issue_date;
+  }
+  expect_verifies();
+}
+
 // Changing a stream's invoice day after it has billed would move every period boundary:
 // already-billed periods would be billed again, and the last run would no longer be a
 // billing date. It is refused once the stream has had a bill run; before that it is fine.

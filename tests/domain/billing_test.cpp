@@ -226,6 +226,45 @@ TEST(Billing, YearlyPriceBillsOnlyOnItsAnniversary) {
   expect_line(out[0], LineKind::Recurring, "Seats", "2026-01-01", "2027-01-01", 100, 2500);
 }
 
+// Cancelling a prepaid yearly price is settled at the first run after it ends, not at the
+// anniversary months later; the anniversary then finds nothing left to settle.
+TEST(Billing, CancelledYearlyPriceIsSettledAtTheNextRun) {
+  Price p = recurring(Timing::Advance, 36500, 12);
+  auto s = sub(p, "2025-01-01", 100);
+  s.end = D("2025-03-10");
+  s.billed = {{D("2025-01-01"), 36500}};
+  EXPECT_TRUE(bill(s, "2025-03-01").empty());  // not ended yet
+  auto out = bill(s, "2025-04-01");
+  ASSERT_EQ(out.size(), 1u);
+  Minor used = part(36500, 100, days("2025-01-01", "2025-03-10"), 365);
+  EXPECT_EQ(used, 6800);
+  expect_line(out[0], LineKind::Adjustment, "Adjustment: Seats (reduced or cancelled)", "2025-01-01",
+              "2026-01-01", 0, used - 36500);
+  EXPECT_EQ(S(*out[0].cycle_start), "2025-01-01");
+  s.billed.push_back({D("2025-01-01"), used - 36500});
+  for (Date b = D("2025-05-01"); b <= D("2026-02-01"); b = add_months(b, 1)) {
+    std::vector<Line> none;
+    bill_subscription(kMonthly, s, b, none);
+    EXPECT_TRUE(none.empty()) << S(b);
+  }
+  // Ending exactly on a monthly boundary is settled by that boundary's run.
+  auto t = sub(p, "2025-01-01", 100);
+  t.end = D("2025-06-01");
+  t.billed = {{D("2025-01-01"), 36500}};
+  EXPECT_TRUE(bill(t, "2025-05-01").empty());
+  out = bill(t, "2025-06-01");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].amount, part(36500, 100, days("2025-01-01", "2025-06-01"), 365) - 36500);
+  // In arrears the last partial year is billed when it ends.
+  Price a = recurring(Timing::Arrears, 36500, 12);
+  auto u = sub(a, "2025-03-10", 100);
+  u.end = D("2025-05-20");
+  out = bill(u, "2025-06-01");
+  ASSERT_EQ(out.size(), 1u);
+  expect_line(out[0], LineKind::Recurring, "Seats (prorated)", "2025-03-10", "2025-05-20", 100,
+              part(36500, 100, days("2025-03-10", "2025-05-20"), days("2025-03-01", "2026-03-01")));
+}
+
 TEST(Billing, YearlyPriceStartedMidYearIsProratedOverTheYear) {
   Price p = recurring(Timing::Advance, 18000, 12);
   auto s = sub(p, "2025-03-10", 100);
