@@ -28,6 +28,9 @@ constexpr const char* kInsertApp =
 constexpr const char* kApps =
     "SELECT invoice_id, amount FROM payment_applications WHERE tenant_id = ? AND payment_id = ? "
     "ORDER BY id";
+constexpr const char* kBillingAccount =
+    "SELECT a.billing_account_id, p.number FROM accounts a "
+    "JOIN accounts p ON p.id = a.billing_account_id WHERE a.tenant_id = ? AND a.id = ?";
 constexpr const char* kLedgerLeg =
     "INSERT INTO ledger_entries (tenant_id, txn_id, entry_date, book, account_id, invoice_id, "
     "payment_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -57,6 +60,12 @@ Payment read(Query& q) {
 Payment post_payment(Ctx& ctx, const NewPayment& in) {
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
   detail::require_account(ctx, in.account_id);
+  {  // a child billed to its parent has no invoices: its credit would never be used
+    Query q(ctx.db, kBillingAccount, ctx.tenant.id, in.account_id);
+    if (q.next() && q.i64(0) != in.account_id)
+      invalid("account_id", "the account is billed to its parent account " + q.text(1) +
+                                "; post the payment there");
+  }
   if (in.method != "cheque" && in.method != "bank_transfer")
     invalid("method", "must be cheque or bank_transfer");
   if (in.amount <= 0 || in.amount > 100'000'000'00) invalid("amount", "must be greater than 0");

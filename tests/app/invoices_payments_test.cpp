@@ -258,6 +258,22 @@ TEST_F(LedgerTest, PaymentValidation) {
   expect_verifies();
 }
 
+// A child billed to its parent has no invoices and no credit of its own: its charges are
+// on the parent's invoices, so a payment posted to it would sit as credit no run ever uses.
+TEST_F(LedgerTest, PaymentsForAChildBilledToItsParentGoToTheParent) {
+  auto child = account("Acme - branch", A, true);
+  subscribe(child.id, plan, 100, "2025-01-01");
+  advance_to("2025-02-05");
+  auto feb = invoice_issued(A, "2025-02-01");
+  EXPECT_EQ(feb.subtotal, 2 * kPlan);
+  expect_invalid("account_id", [&] { pay(child.id, kPlan); });
+  EXPECT_EQ(get_account(child.id).credit_balance, 0);
+  auto p = pay(A, 2 * kPlan);
+  EXPECT_EQ(p.applications.size(), 1u);
+  EXPECT_EQ(inv(feb.id).status, "paid");
+  expect_verifies();
+}
+
 TEST_F(LedgerTest, ChargeInvoicedAtOnceTakesTheNextNumber) {
   advance_to("2025-02-10");
   auto c = tx([&](app::Ctx& ctx) {
