@@ -37,6 +37,7 @@ Tenant load_tenant(store::Db& db, int64_t tenant_id) {
     t.auto_finalize = q.i64(5) != 0;
     t.remit_to = q.text(6);
     t.email = q.text(7);
+    if (auto c = q.opt_text(8)) t.test_clock = parse_instant(*c);
   }
   Query q(db, kStreams, tenant_id);
   while (q.next()) {
@@ -55,11 +56,7 @@ Tenant load_tenant(store::Db& db, int64_t tenant_id) {
 Ctx make_ctx(store::Db& db, const Clock& clock, int64_t tenant_id, std::string actor,
              std::string source) {
   Tenant t = load_tenant(db, tenant_id);
-  Instant now = clock.now();
-  if (t.test_mode) {
-    Query q(db, "SELECT clock_now FROM tenants WHERE id = ?", tenant_id);
-    if (q.next() && !q.null(0)) now = parse_instant(q.text(0)).value_or(now);
-  }
+  Instant now = t.test_mode && t.test_clock ? *t.test_clock : clock.now();
   Date today = local_date(now, t.time_zone);
   return Ctx{db, std::move(t), std::move(actor), std::move(source), now, today};
 }

@@ -25,6 +25,7 @@ struct Tenant {
   std::string currency = "USD";
   std::string time_zone = "UTC";
   bool test_mode = false;
+  std::optional<Instant> test_clock;  // test mode: the tenant's own "now"
   bool auto_finalize = true;
   std::string remit_to;  // multi-line postal address
   std::string email;

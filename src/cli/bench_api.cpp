@@ -1,7 +1,13 @@
 // remit bench api: the API under load from C keep-alive connections, each endpoint measured
 // right beside /healthz in the same run (the ratio is what counts on a shared machine).
 // Optionally holds `idle` extra keep-alive connections open the whole time.
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -88,6 +94,46 @@ Result measure(uint16_t port, const Target& t, const std::string& key, int conns
   return r;
 }
 
+// Holds `n` idle keep-alive connections from a child process (the server's process could
+// not hold both ends of 10,000 connections under its open-file limit) until `release` is
+// closed; returns the child's pid, after the child has connected them all.
+pid_t hold_idle_connections(uint16_t port, int n, int& release) {
+  int ready[2], hold[2];
+  if (pipe(ready) != 0 || pipe(hold) != 0) throw Error(Code::Internal, "pipe failed");
+  pid_t pid = fork();
+  if (pid < 0) throw Error(Code::Internal, "fork failed");
+  if (pid == 0) {
+    close(ready[0]);
+    close(hold[1]);
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int opened = 0;
+    for (int i = 0; i < n; ++i) {
+      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) break;
+      ++opened;
+    }
+    (void)!write(ready[1], &opened, sizeof opened);
+    char c;
+    (void)!read(hold[0], &c, 1);  // returns when the parent closes its end
+    _exit(0);
+  }
+  close(ready[1]);
+  close(hold[0]);
+  int opened = 0;
+  (void)!read(ready[0], &opened, sizeof opened);
+  close(ready[0]);
+  if (opened != n) fmt::print("only {} of {} idle connections could be opened\n", opened, n);
+  release = hold[1];
+  return pid;
+}
+
 }  // namespace
 
 void bench_api(const std::string& dir, int conns, double seconds, int idle) {
@@ -112,14 +158,9 @@ void bench_api(const std::string& dir, int conns, double seconds, int idle) {
   o.port = 0;
   http::Server server(o, clock);
   server.start();
-  // Idle keep-alive connections held open through the whole run.
-  asio::io_context idle_io;
-  std::vector<tcp::socket> idle_socks;
-  for (int i = 0; i < idle; ++i) {
-    idle_socks.emplace_back(idle_io);
-    idle_socks.back().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
-  }
-  if (idle) fmt::print("holding {} idle keep-alive connections\n", idle);
+  int release = -1;
+  pid_t holder = idle ? hold_idle_connections(server.port(), idle, release) : 0;
+  if (idle) fmt::print("holding {} idle keep-alive connections (server sees {})\n", idle, server.connections());
   Target health{"healthz", bhttp::verb::get, "/healthz", ""};
   std::vector<Target> targets = {
       {"get_invoice", bhttp::verb::get, fmt::format("/v1/invoices/{}", invoice), ""},
@@ -140,7 +181,10 @@ void bench_api(const std::string& dir, int conns, double seconds, int idle) {
                         "\"{0}_healthz_rps\":{4:.0f},\"{0}_ratio\":{5:.2f}",
                         t.name, r.rps, r.p99_ms, r.errors, h.rps, ratio);
   }
-  idle_socks.clear();
+  if (holder) {
+    close(release);
+    waitpid(holder, nullptr, 0);
+  }
   server.stop();
   fmt::print("{}}}\n", json);
 }

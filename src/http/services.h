@@ -22,11 +22,7 @@ struct Services {
 // open for the thread's life.
 Services make_services(std::string db_url, const Clock& clock);
 
-// The calling thread's connection to `url`, opened on first use with open_server_db.
+// The calling thread's connection to `url`, opened on first use.
 store::Db& thread_db(const std::string& url);
-
-// store::open_db(url), wrapped so that every statement a transaction used is reset when
-// it ends (see services.cpp): what the server's connections must be.
-std::unique_ptr<store::Db> open_server_db(const std::string& url);
 
 }  // namespace remit::http

@@ -71,10 +71,10 @@ class RouterTest : public ::testing::Test {
   RouterTest()
       : clock_(Instant(date::sys_days(date::year{2025} / 1 / 1))),
         url_((dir_.path() / "remit.db").string()),
-        db_(open_server_db(url_)) {  // see services.cpp: statements reset at commit
+        db_(store::open_db(url_)) {
     store::migrate(*db_);
     tenant_ = make_tenant(*db_, clock_, "Acme IT");
-    api_db_ = open_server_db(url_);
+    api_db_ = store::open_db(url_);
     router_.emplace(Services{url_, clock_, [this]() -> store::Db& { return *api_db_; }});
   }
 

@@ -70,7 +70,7 @@ class ServerTest : public ::testing::Test {
   ServerTest()
       : clock_(Instant(date::sys_days(date::year{2025} / 1 / 1))),
         url_((dir_.path() / "remit.db").string()),
-        db_(open_server_db(url_)) {
+        db_(store::open_db(url_)) {
     store::migrate(*db_);
     tenant_ = make_tenant(*db_, clock_, "Acme IT");
   }

@@ -101,14 +101,29 @@ class SqliteDb final : public Db {
       throw Error(Code::Internal, "storage error: " + msg);
     }
   }
-  void begin(bool write) override { exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
-  void commit() override { exec_script("COMMIT"); }
+  void begin(bool write) override {
+    release_statements();
+    exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN");
+  }
+  void commit() override {
+    release_statements();
+    exec_script("COMMIT");
+  }
   void rollback() override {
+    release_statements();
     if (!sqlite3_get_autocommit(h_)) exec_script("ROLLBACK");
   }
   std::string backend() const override { return "sqlite"; }
 
  private:
+  // A cached statement left mid-result would keep its read snapshot past the transaction's
+  // end; once another connection writes, this one's next BEGIN IMMEDIATE then fails with
+  // SQLITE_BUSY_SNAPSHOT every time. So every transaction boundary resets them.
+  void release_statements() {
+    for (auto* s = sqlite3_next_stmt(h_, nullptr); s; s = sqlite3_next_stmt(h_, s))
+      if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+  }
+
   sqlite3* h_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<SqliteStmt>> cache_;
 };
