@@ -83,7 +83,9 @@ Date local_date(Instant t, const std::string& tz) {
 
 Instant local_midnight(Date d, const std::string& tz) {
   if (tz.empty() || tz == "UTC") return Instant{d};
-  zoned_seconds z{tz, local_seconds{d.time_since_epoch()}};
+  // Where DST starts at midnight the day begins at the transition; where it ends just after
+  // midnight, at the first midnight. Without a choice date throws on such days.
+  zoned_seconds z{tz, local_seconds{d.time_since_epoch()}, choose::earliest};
   return z.get_sys_time();
 }
 

@@ -85,6 +85,22 @@ TEST_F(BillRunTest, RunsHappenAtLocalMidnight) {
   EXPECT_EQ(app::clock_now(db(), clock_, tenant_), *parse_instant("2025-02-01T06:00:00Z"));
 }
 
+// In Santiago DST starts at midnight (2025-09-07 00:00 does not exist): moving the clock
+// across that day must work, and the runs still happen on local dates.
+TEST_F(BillRunTest, ClockMovesAcrossAMissingMidnight) {
+  make_tenant("procirrus", D("2025-08-20"), "America/Santiago");
+  int64_t p = price("Support plan", "recurring", "arrears", "month", 10000, "main");
+  auto a = account("Viña Soporte");
+  subscribe(a.id, p, 100, "2025-09-01");
+  advance_to("2025-09-06");
+  app::advance_clock(db(), clock_, tenant_, *parse_instant("2025-09-07T12:00:00Z"));
+  EXPECT_EQ(S(today()), "2025-09-07");
+  advance_to("2025-10-02");
+  auto oct = invoice_issued(a.id, "2025-10-01");
+  EXPECT_EQ(oct.subtotal, 10000);
+  expect_verifies();
+}
+
 TEST_F(BillRunTest, TenantsAreIsolated) {
   int64_t t1 = make_tenant("procirrus", D("2024-12-20"), "UTC", {}, "ProCirrus");
   int64_t p1 = price("Seats", "recurring", "arrears", "month", 7500, "main");

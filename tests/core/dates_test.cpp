@@ -108,6 +108,19 @@ TEST(Dates, LocalMidnightAcrossDaylightSaving) {
     EXPECT_EQ(format_date(local_date(local_midnight(D(d), "America/Chicago"), "America/Chicago")), d);
 }
 
+// Where DST starts at midnight (Santiago, Havana) local midnight does not exist: the day
+// starts at the transition, 01:00 local. It must not throw.
+TEST(Dates, LocalMidnightThatDoesNotExist) {
+  EXPECT_EQ(format_instant(local_midnight(D("2025-09-07"), "America/Santiago")), "2025-09-07T04:00:00Z");
+  EXPECT_EQ(format_instant(local_midnight(D("2025-03-09"), "America/Havana")), "2025-03-09T05:00:00Z");
+  for (auto [d, tz] : {std::pair{"2025-09-07", "America/Santiago"}, {"2025-03-09", "America/Havana"},
+                       {"2025-04-06", "America/Santiago"}, {"2025-11-02", "America/Havana"}}) {
+    Instant t = local_midnight(D(d), tz);
+    EXPECT_EQ(format_date(local_date(t, tz)), d) << tz;
+    EXPECT_EQ(format_date(local_date(t - std::chrono::seconds{1}, tz)), format_date(D(d) - date::days{1})) << tz;
+  }
+}
+
 TEST(Dates, ValidTimeZone) {
   EXPECT_TRUE(valid_time_zone("UTC"));
   EXPECT_TRUE(valid_time_zone("America/Chicago"));
