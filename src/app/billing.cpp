@@ -16,18 +16,15 @@ namespace {
 constexpr const char* kChunkAccounts =
     "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? AND billing_account_id > ? "
     "AND billing_account_id = id ORDER BY billing_account_id LIMIT ?";
+// Subscriptions of the chunk's accounts with their phases, one row per phase.
 constexpr const char* kSubs =
     "SELECT s.id, s.account_id, a.billing_account_id, a.number, s.price_id, s.start_date, "
-    "s.end_date FROM accounts a CROSS JOIN subscriptions s ON s.account_id = a.id "
-    "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
-    "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) ORDER BY s.id";
-constexpr const char* kPhases =
-    "SELECT p.subscription_id, p.start_date, p.end_date, p.quantity FROM accounts a "
+    "s.end_date, p.start_date, p.end_date, p.quantity FROM accounts a "
     "CROSS JOIN subscriptions s ON s.account_id = a.id "
     "CROSS JOIN subscription_phases p ON p.subscription_id = s.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
     "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) "
-    "AND p.tenant_id = ? ORDER BY p.subscription_id, p.start_date";
+    "AND p.tenant_id = ? ORDER BY s.id, p.start_date";
 constexpr const char* kBilled =
     "SELECT l.subscription_id, l.cycle_start, SUM(l.amount) FROM invoices i "
     "CROSS JOIN invoice_lines l ON l.invoice_id = i.id "
@@ -137,33 +134,27 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
   std::vector<int64_t> sub_billing;
   std::vector<std::string> sub_number;
   {
-    Query q(db, kSubs, tenant, lo, hi, tenant, stream.code, until, since);
+    Query q(db, kSubs, tenant, lo, hi, tenant, stream.code, until, since, tenant);
     while (q.next()) {
       auto it = prices.find(q.i64(4));
       if (it == prices.end()) continue;
-      domain::Subscription s;
-      s.id = q.i64(0);
-      s.account_id = q.i64(1);
-      sub_billing.push_back(q.i64(2));
-      sub_number.push_back(q.text(3));
-      s.price = &it->second;
-      s.start = *parse_date(q.text(5));
-      s.end = detail::opt_date(q.opt_text(6));
-      subs.push_back(std::move(s));
+      if (subs.empty() || subs.back().id != q.i64(0)) {
+        domain::Subscription s;
+        s.id = q.i64(0);
+        s.account_id = q.i64(1);
+        sub_billing.push_back(q.i64(2));
+        sub_number.push_back(q.text(3));
+        s.price = &it->second;
+        s.start = *parse_date(q.text(5));
+        s.end = detail::opt_date(q.opt_text(6));
+        subs.push_back(std::move(s));
+      }
+      subs.back().phases.push_back({*parse_date(q.text(7)), detail::opt_date(q.opt_text(8)), q.i64(9)});
     }
   }
   std::unordered_map<int64_t, size_t> by_id;
   for (size_t i = 0; i < subs.size(); ++i) by_id[subs[i].id] = i;
   if (!subs.empty()) {
-    {
-      Query q(db, kPhases, tenant, lo, hi, tenant, stream.code, until, since, tenant);
-      while (q.next()) {
-        auto it = by_id.find(q.i64(0));
-        if (it == by_id.end()) continue;
-        subs[it->second].phases.push_back(
-            {*parse_date(q.text(1)), detail::opt_date(q.opt_text(2)), q.i64(3)});
-      }
-    }
     {
       Query q(db, kBilled, tenant, lo, hi, stream.code, tenant, since);
       while (q.next()) {

@@ -72,14 +72,14 @@ class SqliteDb final : public Db {
     }
     sqlite3_busy_timeout(h_, 10000);
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=8192;");
   }
   ~SqliteDb() override {
     cache_.clear();
     sqlite3_close(h_);
   }
   Stmt& prepare(std::string_view sql) override {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it != cache_.end()) {
       it->second->reset();
       return *it->second;
@@ -125,7 +125,11 @@ class SqliteDb final : public Db {
   }
 
   sqlite3* h_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<SqliteStmt>> cache_;
+  struct Hash {  // heterogeneous lookup: finding a statement allocates nothing
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<SqliteStmt>, Hash, std::equal_to<>> cache_;
 };
 
 }  // namespace
