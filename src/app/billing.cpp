@@ -345,8 +345,10 @@ std::vector<BillRunResult> run_due_bill_runs(store::Db& db, const Clock& clock, 
       if (q.next() && !q.null(0)) last = parse_date(q.text(0));
       while (q.next()) {}
       // The last run is resumed if it did not finish (run_bill_run returns at once if it did).
-      Date b = last ? *last : domain::shift_cycles(s.schedule,
-                                                   domain::boundary_on_or_before(s.schedule, created), 1);
+      // Without a run yet: the first billing date on or after the tenant's creation.
+      Date first = domain::shift_cycles(
+          s.schedule, domain::boundary_on_or_before(s.schedule, created - date::days{1}), 1);
+      Date b = last ? *last : first;
       for (; b <= ctx.today; b = domain::shift_cycles(s.schedule, b, 1)) due.push_back({b, s.code});
     }
   }

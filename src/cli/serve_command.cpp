@@ -16,12 +16,20 @@ void add_serve_command(CLI::App& app, Globals& g) {
   static std::string listen = "127.0.0.1:8080";
   static int io_threads = 2, db_threads = 4;
   static bool print_demo_key = false;
+  static std::string log_level = "info";
   serve->add_option("--listen", listen, "host:port (port 0 picks a free one)")->capture_default_str();
   serve->add_option("--io-threads", io_threads, "network threads")->capture_default_str();
   serve->add_option("--db-threads", db_threads, "database worker threads")->capture_default_str();
   serve->add_flag("--print-demo-key", print_demo_key,
                   "create and print a fresh API key for tenant 1 (make run)");
+  serve->add_option("--log-level", log_level, "debug (one access-log line per request), info, warn")
+      ->capture_default_str();
   serve->callback([&g] {
+    // Structured logs: logfmt key=value lines, UTC timestamps.
+    spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+    auto level = spdlog::level::from_str(log_level);
+    if (level == spdlog::level::off && log_level != "off") invalid("log-level", "unknown level");
+    spdlog::set_level(level);
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) invalid("listen", "must be host:port");
     http::ServerOptions o;

@@ -1,4 +1,4 @@
-// Public routes: health check and the OpenAPI document.
+// Public routes: health check, metrics and the OpenAPI document.
 #include "http/handler_util.h"
 
 namespace remit::http {
@@ -12,11 +12,21 @@ Response openapi(Call& c) {
   return r;
 }
 
+Response metrics(Call& c) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = c.router.metrics().prometheus();
+  return r;
+}
+
 }  // namespace
 
 void add_meta_routes(std::vector<Route>& t) {
   t.push_back({.method = "GET", .pattern = "/healthz", .access = Access::Public,
                .handler = healthz, .summary = "Health check", .response = "Health"});
+  t.push_back({.method = "GET", .pattern = "/metrics", .access = Access::Public,
+               .handler = metrics, .summary = "Prometheus metrics (requests, latency)",
+               .content_type = "text/plain"});
   t.push_back({.method = "GET", .pattern = "/v1/openapi.json", .access = Access::Public,
                .handler = openapi, .summary = "This API's OpenAPI 3.0 document",
                .response = "OpenApiDocument"});

@@ -170,22 +170,32 @@ bool Router::needs_db(const Request& req) const {
 }
 
 Response Router::handle(const Request& req) const {
+  auto t0 = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  Response r;
   try {
-    return dispatch(req);
+    r = dispatch(req, route);
   } catch (const Error& e) {
     if (e.code == Code::Internal)
-      spdlog::error("{} {}: internal error: {}", req.method, req.target, e.what());
-    return error_response(e);
+      spdlog::error("event=internal_error method={} route={} error=\"{}\"", req.method, route, e.what());
+    r = error_response(e);
   } catch (const std::exception& e) {
-    spdlog::error("{} {}: {}", req.method, req.target, e.what());
-    return error_response(500, "internal", "internal error");
+    spdlog::error("event=internal_error method={} route={} error=\"{}\"", req.method, route, e.what());
+    r = error_response(500, "internal", "internal error");
   }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  metrics_.record(route, req.method, r.status, secs);
+  // The access log names the route pattern, never the target: no ids or query strings.
+  spdlog::debug("event=request method={} route={} status={} ms={:.3f} client={}", req.method, route,
+                r.status, secs * 1000, req.client_ip);
+  return r;
 }
 
-Response Router::dispatch(const Request& req) const {
+Response Router::dispatch(const Request& req, std::string& route_label) const {
   auto target = parse_target(req.target);
   if (!target) invalid("", "malformed request target");
   auto m = match(req.method, target->segments);
+  if (m.route) route_label = m.route->pattern;
   if (!m.route) {
     if (m.allowed.empty()) return error_response(404, "not_found", "no such route");
     Response r = error_response(405, "method_not_allowed",

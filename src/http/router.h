@@ -22,6 +22,7 @@
 #include "app/context.h"
 #include "http/json_parse.h"
 #include "http/message.h"
+#include "http/metrics.h"
 #include "http/services.h"
 
 namespace remit::http {
@@ -100,6 +101,7 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
   const Services& services() const { return svc_; }
   const std::string& openapi_text() const { return openapi_; }
+  const Metrics& metrics() const { return metrics_; }
 
   struct Match {
     const Route* route = nullptr;
@@ -109,7 +111,8 @@ class Router {
   Match match(std::string_view method, const std::vector<std::string>& segments) const;
 
  private:
-  Response dispatch(const Request& req) const;
+  // `route` is set to the matched pattern (for metrics and the access log).
+  Response dispatch(const Request& req, std::string& route) const;
   Response run_in_tx(const Route& route, Call& call, const std::string& token) const;
   Response run_own_tx(const Route& route, Call& call, const std::string& token) const;
 
@@ -117,6 +120,7 @@ class Router {
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> patterns_;  // split routes_[i].pattern
   std::string openapi_;
+  mutable Metrics metrics_;  // internally synchronised
 };
 
 // Route registration, one function per area (handlers_*.cpp).

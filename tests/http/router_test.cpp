@@ -15,6 +15,21 @@ TEST_F(Api, HealthAndOpenApiNeedNoKey) {
   EXPECT_EQ(router_->handle(r).status, 200);
 }
 
+TEST_F(Api, MetricsCountRequestsByRoutePattern) {
+  for (int i = 0; i < 3; ++i) call("GET", "/v1/accounts");
+  call("GET", "/v1/accounts/424242");
+  Response res = router_->handle(Request{.method = "GET", .target = "/metrics"});
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.content_type, "text/plain; version=0.0.4");
+  EXPECT_NE(res.body.find(R"(remit_http_requests_total{route="/v1/accounts",method="GET",status="200"} 3)"),
+            std::string::npos) << res.body;
+  EXPECT_NE(res.body.find(R"(remit_http_requests_total{route="/v1/accounts/{id}",method="GET",status="404"} 1)"),
+            std::string::npos) << res.body;
+  EXPECT_NE(res.body.find(R"(remit_http_request_seconds_count{route="/v1/accounts"} 3)"),
+            std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("/v1/accounts/424242"), std::string::npos) << "ids never become labels";
+}
+
 TEST_F(Api, MissingOrInvalidKeyIs401) {
   const std::vector<std::string> bad = {"", "Bearer", "Bearer rk_nope", "Basic dXNlcjpwYXNz",
                                         "Bearer " + tenant_.admin + "x"};
@@ -283,9 +298,10 @@ TEST_F(Api, BillingRoundTrip) {
   ASSERT_EQ(up.status, 200) << up.body;
   EXPECT_EQ(body(up).at("status"), "upcoming");
 
-  Response adv = post("/v1/clock/advance", R"({"to":"2025-02-01"})");
+  // The tenant was created on a billing date (Jan 1): that day's run bills January in advance.
+  Response adv = post("/v1/clock/advance", R"({"to":"2025-01-02"})");
   ASSERT_EQ(adv.status, 200) << adv.body;
-  EXPECT_EQ(body(adv).at("today"), "2025-02-01");
+  EXPECT_EQ(body(adv).at("today"), "2025-01-02");
   auto list = body(get("/v1/invoices?status=open&account_id=" + a));
   ASSERT_EQ(list.at("data").as_array().size(), 1u) << json::serialize(list);
   int64_t inv = list.at("data").as_array()[0].at("id").as_int64();
