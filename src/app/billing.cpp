@@ -29,8 +29,8 @@ constexpr const char* kBilled =
     "SELECT l.subscription_id, l.cycle_start, SUM(l.amount) FROM invoices i "
     "CROSS JOIN invoice_lines l ON l.invoice_id = i.id "
     "WHERE i.tenant_id = ? AND i.account_id BETWEEN ? AND ? AND i.stream = ? "
-    "AND l.tenant_id = ? AND l.subscription_id IS NOT NULL AND l.cycle_start >= ? "
-    "GROUP BY l.subscription_id, l.cycle_start";
+    "AND i.cycle_end >= ? AND l.tenant_id = ? AND l.subscription_id IS NOT NULL "
+    "AND l.cycle_start >= ? GROUP BY l.subscription_id, l.cycle_start";
 constexpr const char* kUsage =
     "SELECT u.id, u.subscription_id, u.quantity FROM accounts a "
     "CROSS JOIN usage_records u ON u.account_id = a.id WHERE a.tenant_id = ? "
@@ -155,8 +155,14 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
   std::unordered_map<int64_t, size_t> by_id;
   for (size_t i = 0; i < subs.size(); ++i) by_id[subs[i].id] = i;
   if (!subs.empty()) {
+    // The earliest period the run can touch: one price interval back (a yearly price that
+    // ended may settle a year that began up to 13 cycles back). A line settling a period is
+    // on an invoice whose cycle ends no earlier than the period starts.
+    int cycles = 1;
+    for (auto& sub : subs) cycles = std::max(cycles, sub.price->interval_cycles);
+    std::string touched = format_date(domain::shift_cycles(sch, b, -(cycles > 1 ? cycles + 1 : 1)));
     {
-      Query q(db, kBilled, tenant, lo, hi, stream.code, tenant, since);
+      Query q(db, kBilled, tenant, lo, hi, stream.code, touched, tenant, touched);
       while (q.next()) {
         auto it = by_id.find(q.i64(0));
         if (it != by_id.end()) subs[it->second].billed.push_back({*parse_date(q.text(1)), q.i64(2)});

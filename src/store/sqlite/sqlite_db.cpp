@@ -101,17 +101,18 @@ class SqliteDb final : public Db {
       throw Error(Code::Internal, "storage error: " + msg);
     }
   }
+  // Transaction control runs as cached statements: no parsing on every request.
   void begin(bool write) override {
     release_statements();
-    exec_script(write ? "BEGIN IMMEDIATE" : "BEGIN");
+    run(write ? "BEGIN IMMEDIATE" : "BEGIN");
   }
   void commit() override {
     release_statements();
-    exec_script("COMMIT");
+    run("COMMIT");
   }
   void rollback() override {
     release_statements();
-    if (!sqlite3_get_autocommit(h_)) exec_script("ROLLBACK");
+    if (!sqlite3_get_autocommit(h_)) run("ROLLBACK");
   }
   std::string backend() const override { return "sqlite"; }
 
@@ -119,6 +120,10 @@ class SqliteDb final : public Db {
   // A cached statement left mid-result would keep its read snapshot past the transaction's
   // end; once another connection writes, this one's next BEGIN IMMEDIATE then fails with
   // SQLITE_BUSY_SNAPSHOT every time. So every transaction boundary resets them.
+  void run(std::string_view sql) {
+    Stmt& s = prepare(sql);
+    while (s.step()) {}
+  }
   void release_statements() {
     for (auto* s = sqlite3_next_stmt(h_, nullptr); s; s = sqlite3_next_stmt(h_, s))
       if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
