@@ -106,12 +106,9 @@ Account create_account(Ctx& ctx, const NewAccount& in) {
     a.number = std::to_string(next_counter(ctx.db, ctx.tenant.id, "account_number"));
   int64_t id;
   try {
-    Query q(ctx.db, kInsert, ctx.tenant.id, a.number, a.name, a.last_name, a.company,
-            join_emails(a.emails), a.address, a.language, a.parent_id, a.bill_to_parent,
-            a.paperless, format_instant(ctx.now));
-    q.next();
-    id = q.i64(0);
-    while (q.next()) {}
+    id = store::one_int(ctx.db, kInsert, ctx.tenant.id, a.number, a.name, a.last_name, a.company,
+                        join_emails(a.emails), a.address, a.language, a.parent_id, a.bill_to_parent,
+                        a.paperless, format_instant(ctx.now));
   } catch (const Error& e) {
     if (e.code == Code::Conflict) throw Error(Code::Conflict, "account number already in use", "number");
     throw;

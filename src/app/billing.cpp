@@ -38,7 +38,8 @@ constexpr const char* kUsage =
     "AND u.usage_date < ?";
 constexpr const char* kWork =
     "SELECT w.id, w.account_id, a.billing_account_id, a.number, w.work_date, w.who, w.hours, "
-    "w.rate, w.ticket, w.description FROM accounts a CROSS JOIN work_entries w ON w.account_id = a.id "
+    "w.rate, w.ticket, w.description FROM accounts a CROSS JOIN work_entries w ON w.account_id = "
+    "a.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND w.tenant_id = ? "
     "AND w.stream = ? AND w.invoice_id IS NULL AND w.work_date < ? ORDER BY w.id";
 constexpr const char* kCharges =
@@ -149,7 +150,8 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
         s.end = detail::opt_date(q.opt_text(6));
         subs.push_back(std::move(s));
       }
-      subs.back().phases.push_back({*parse_date(q.text(7)), detail::opt_date(q.opt_text(8)), q.i64(9)});
+      subs.back().phases.push_back(
+          {*parse_date(q.text(7)), detail::opt_date(q.opt_text(8)), q.i64(9)});
     }
   }
   std::unordered_map<int64_t, size_t> by_id;
@@ -165,7 +167,8 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
       Query q(db, kBilled, tenant, lo, hi, stream.code, touched, tenant, touched);
       while (q.next()) {
         auto it = by_id.find(q.i64(0));
-        if (it != by_id.end()) subs[it->second].billed.push_back({*parse_date(q.text(1)), q.i64(2)});
+        if (it != by_id.end())
+          subs[it->second].billed.push_back({*parse_date(q.text(1)), q.i64(2)});
       }
     }
   }
@@ -231,18 +234,12 @@ int64_t write_invoice(store::Db& db, int64_t tenant, const InvoiceHeader& h, con
   auto fmt_opt = [](const std::optional<Date>& x) {
     return x ? std::optional(format_date(*x)) : std::nullopt;
   };
-  int64_t id;
-  {
-    Query q(db, kInsertInvoice, tenant, d.account_id, h.stream->code, number,
-            number ? f.status : "draft", fmt_opt(h.cycle_start), fmt_opt(h.cycle_end),
-            format_date(h.issue), format_date(domain::due_date(h.stream->terms, h.issue)),
-            domain::terms_label(h.stream->terms), subtotal, f.credit_applied,
-            number ? f.amount_due : std::max<Minor>(subtotal, 0), now,
-            number ? std::optional(now) : std::nullopt);
-    q.next();
-    id = q.i64(0);
-    while (q.next()) {}
-  }
+  int64_t id = store::one_int(
+      db, kInsertInvoice, tenant, d.account_id, h.stream->code, number, number ? f.status : "draft",
+      fmt_opt(h.cycle_start), fmt_opt(h.cycle_end), format_date(h.issue),
+      format_date(domain::due_date(h.stream->terms, h.issue)), domain::terms_label(h.stream->terms),
+      subtotal, f.credit_applied, number ? f.amount_due : std::max<Minor>(subtotal, 0), now,
+      number ? std::optional(now) : std::nullopt);
   for (auto& l : d.lines)
     store::exec(db, kInsertLine, tenant, id, l.account_id, domain::line_kind_name(l.kind),
                 l.subscription_id ? std::optional(l.subscription_id) : std::nullopt,
@@ -276,7 +273,8 @@ BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
     q.next();
     r.run_id = q.i64(0);
     r.was_done = q.text(1) == "done";
-    while (q.next()) {}
+    while (q.next()) {
+    }
     tx.commit();
     if (r.was_done) return r;
     prices = price_map(db, tenant_id);
@@ -291,7 +289,8 @@ BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
       q.next();
       bool done = q.text(1) == "done";
       cursor = q.i64(2);
-      while (q.next()) {}
+      while (q.next()) {
+      }
       if (done) break;
     }
     std::vector<std::pair<int64_t, Minor>> accounts;
@@ -302,8 +301,7 @@ BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
     std::string now = format_instant(ctx.now);
     if (accounts.empty()) {
       store::exec(db, kFinishRun, now, r.run_id);
-      audit(ctx, "bill_run.finished", "bill_run", r.run_id,
-            stream_code + " " + format_date(b));
+      audit(ctx, "bill_run.finished", "bill_run", r.run_id, stream_code + " " + format_date(b));
       tx.commit();
       break;
     }
@@ -349,7 +347,8 @@ std::vector<BillRunResult> run_due_bill_runs(store::Db& db, const Clock& clock, 
       Query q(db, kLastRun, tenant_id, s.code);
       std::optional<Date> last;
       if (q.next() && !q.null(0)) last = parse_date(q.text(0));
-      while (q.next()) {}
+      while (q.next()) {
+      }
       // The last run is resumed if it did not finish (run_bill_run returns at once if it did).
       // Without a run yet: the first billing date on or after the tenant's creation.
       Date first = domain::shift_cycles(
@@ -387,17 +386,19 @@ Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream
     billing = q.i64(0);
   }
   // The next run of the stream: the first boundary after the last one run.
-  Date b = domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
+  Date b =
+      domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
   {
     Query q(ctx.db, kLastRun, ctx.tenant.id, s.code);
     if (q.next() && !q.null(0)) {
       Date last = *parse_date(q.text(0));
       if (last < ctx.today) b = std::min(b, domain::shift_cycles(s.schedule, last, 1));
     }
-    while (q.next()) {}
+    while (q.next()) {
+    }
   }
-  auto drafts = build_drafts(ctx.db, ctx.tenant.id, s, price_map(ctx.db, ctx.tenant.id), b,
-                             billing, billing);
+  auto drafts =
+      build_drafts(ctx.db, ctx.tenant.id, s, price_map(ctx.db, ctx.tenant.id), b, billing, billing);
   Invoice inv;
   inv.account_id = billing;
   inv.stream = s.code;
@@ -433,7 +434,8 @@ int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stre
     d.account_id = q.i64(2);
     d.lines.push_back(domain::bill_item(it));
     d.charge_ids.push_back(it.id);
-    while (q.next()) {}
+    while (q.next()) {
+    }
   }
   Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, d.account_id), before = credit;
   std::optional<int64_t> number;
@@ -443,7 +445,8 @@ int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stre
     txn = next_counter(ctx.db, ctx.tenant.id, "ledger_txn");
   }
   InvoiceHeader h{std::nullopt, std::nullopt, ctx.today, &s};
-  int64_t id = write_invoice(ctx.db, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
+  int64_t id =
+      write_invoice(ctx.db, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
   if (credit != before) detail::set_account_credit(ctx.db, ctx.tenant.id, d.account_id, credit);
   audit(ctx, "invoice.created", "invoice", id, "charge invoiced at once");
   return id;

@@ -7,7 +7,8 @@ using store::Query;
 
 namespace {
 constexpr const char* kInsertProduct =
-    "INSERT INTO products (tenant_id, name, description, created_at) VALUES (?, ?, ?, ?) RETURNING id";
+    "INSERT INTO products (tenant_id, name, description, created_at) VALUES (?, ?, ?, ?) RETURNING "
+    "id";
 constexpr const char* kProduct =
     "SELECT id, name, description FROM products WHERE tenant_id = ? AND id = ?";
 constexpr const char* kProducts =
@@ -20,23 +21,17 @@ constexpr const char* kPriceCols =
     "p.stream, p.active FROM prices p JOIN products pr ON pr.id = p.product_id ";
 
 PriceRec read_price(Query& q) {
-  return {q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.opt_text(5).value_or(""),
+  return {q.i64(0), q.i64(1),  q.text(2),    q.text(3), q.text(4), q.opt_text(5).value_or(""),
           q.i64(6), q.text(7), q.i64(8) != 0};
 }
 
-int64_t insert_returning(Query& q) {
-  q.next();
-  int64_t id = q.i64(0);
-  while (q.next()) {}
-  return id;
-}
 }  // namespace
 
 Product create_product(Ctx& ctx, const std::string& name, const std::string& description) {
   if (name.empty() || name.size() > 200) invalid("name", "must be 1-200 characters");
   if (description.size() > 2000) invalid("description", "must be at most 2000 characters");
-  Query q(ctx.db, kInsertProduct, ctx.tenant.id, name, description, format_instant(ctx.now));
-  int64_t id = insert_returning(q);
+  int64_t id = store::one_int(ctx.db, kInsertProduct, ctx.tenant.id, name, description,
+                              format_instant(ctx.now));
   audit(ctx, "product.created", "product", id);
   return {id, name, description};
 }
@@ -79,24 +74,26 @@ PriceRec create_price(Ctx& ctx, const NewPrice& p) {
   } else {
     invalid("kind", "must be recurring, metered or one_time");
   }
-  if (p.unit_amount < 0 || p.unit_amount > 100'000'000'00) invalid("unit_amount", "must be 0..10000000000");
-  Query q(ctx.db, kInsertPrice, ctx.tenant.id, p.product_id, p.kind, timing,
-          interval.empty() ? std::nullopt : std::optional(interval), p.unit_amount, p.stream,
-          format_instant(ctx.now));
-  int64_t id = insert_returning(q);
+  if (p.unit_amount < 0 || p.unit_amount > 100'000'000'00)
+    invalid("unit_amount", "must be 0..10000000000");
+  int64_t id = store::one_int(ctx.db, kInsertPrice, ctx.tenant.id, p.product_id, p.kind, timing,
+                              interval.empty() ? std::nullopt : std::optional(interval),
+                              p.unit_amount, p.stream, format_instant(ctx.now));
   audit(ctx, "price.created", "price", id);
   return get_price(ctx, id);
 }
 
 PriceRec get_price(Ctx& ctx, int64_t id) {
-  Query q(ctx.db, std::string(kPriceCols) + "WHERE p.tenant_id = ? AND p.id = ?", ctx.tenant.id, id);
+  Query q(ctx.db, std::string(kPriceCols) + "WHERE p.tenant_id = ? AND p.id = ?", ctx.tenant.id,
+          id);
   if (!q.next()) not_found("price");
   return read_price(q);
 }
 
 Page<PriceRec> list_prices(Ctx& ctx, const PageReq& page) {
   int limit = detail::clamp_limit(page.limit);
-  Query q(ctx.db, std::string(kPriceCols) + "WHERE p.tenant_id = ? AND p.id > ? ORDER BY p.id LIMIT ?",
+  Query q(ctx.db,
+          std::string(kPriceCols) + "WHERE p.tenant_id = ? AND p.id > ? ORDER BY p.id LIMIT ?",
           ctx.tenant.id, page.after, limit + 1);
   std::vector<PriceRec> rows;
   while (q.next()) rows.push_back(read_price(q));

@@ -160,14 +160,8 @@ CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount, const 
                           " (the invoice total less earlier credit notes)");
   Minor applied = std::min(amount, inv.amount_due), excess = amount - applied;
   int64_t number = next_counter(ctx.db, ctx.tenant.id, "credit_note");
-  int64_t id;
-  {
-    Query q(ctx.db, kInsertNote, ctx.tenant.id, number, invoice_id, inv.account_id, amount, reason,
-            format_instant(ctx.now));
-    q.next();
-    id = q.i64(0);
-    while (q.next()) {}
-  }
+  int64_t id = store::one_int(ctx.db, kInsertNote, ctx.tenant.id, number, invoice_id,
+                              inv.account_id, amount, reason, format_instant(ctx.now));
   Minor due = inv.amount_due - applied;
   store::exec(ctx.db, kApplyCredit, applied, due, due == 0 ? "paid" : "open", ctx.tenant.id,
               invoice_id);

@@ -84,14 +84,9 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
     while (q.next()) targets.push_back({q.i64(0), q.i64(1)});
   }
   std::string confirmation = confirmation_code();
-  int64_t id;
-  {
-    Query q(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method, in.reference, in.amount,
-            format_date(received), confirmation, format_instant(ctx.now));
-    q.next();
-    id = q.i64(0);
-    while (q.next()) {}
-  }
+  int64_t id = store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method,
+                              in.reference, in.amount, format_date(received), confirmation,
+                              format_instant(ctx.now));
   Payment p;
   p.id = id;
   int64_t txn = next_counter(ctx.db, ctx.tenant.id, "ledger_txn");

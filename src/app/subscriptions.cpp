@@ -4,8 +4,8 @@
 #include "app/internal.h"
 
 namespace remit::app {
-using store::Query;
 using detail::require_date;
+using store::Query;
 
 namespace {
 constexpr const char* kSub =
@@ -26,7 +26,8 @@ constexpr const char* kSetPhaseQty =
 constexpr const char* kCancel =
     "UPDATE subscriptions SET end_date = ? WHERE tenant_id = ? AND id = ?";
 constexpr const char* kPrice =
-    "SELECT kind, timing, billing_interval, stream, active FROM prices WHERE tenant_id = ? AND id = ?";
+    "SELECT kind, timing, billing_interval, stream, active FROM prices WHERE tenant_id = ? AND id "
+    "= ?";
 constexpr const char* kInsertUsage =
     "INSERT INTO usage_records (tenant_id, account_id, subscription_id, usage_date, quantity, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
@@ -42,13 +43,6 @@ constexpr const char* kInsertCharge =
 constexpr const char* kChargeCols =
     "SELECT id, account_id, stream, charge_date, description, quantity, unit_amount, invoice_id "
     "FROM charges ";
-
-int64_t returning_id(Query& q) {
-  q.next();
-  int64_t id = q.i64(0);
-  while (q.next()) {}
-  return id;
-}
 
 struct Loaded {
   SubscriptionRec rec;
@@ -79,7 +73,7 @@ Loaded load(Ctx& ctx, int64_t id) {
   l.dom.start = *parse_date(l.rec.start_date);
   l.dom.end = detail::opt_date(l.rec.end_date);
   Date today = ctx.today;
-  l.rec.status = l.dom.start > today ? "scheduled"
+  l.rec.status = l.dom.start > today                  ? "scheduled"
                  : (l.dom.end && *l.dom.end <= today) ? "cancelled"
                                                       : "active";
   if (!l.rec.phases.empty()) l.rec.quantity = l.rec.phases.back().quantity;
@@ -120,10 +114,10 @@ SubscriptionRec create_subscription(Ctx& ctx, const NewSubscription& s) {
   const Stream& st = *ctx.tenant.stream(stream);
   Date cycle = domain::boundary_on_or_before(st.schedule, ctx.today);
   if (start < cycle)
-    invalid("start_date", "must be on or after " + format_date(cycle) + ", the current cycle's start");
-  Query q(ctx.db, kInsertSub, ctx.tenant.id, s.account_id, s.price_id, stream, format_date(start),
-          format_instant(ctx.now));
-  int64_t id = returning_id(q);
+    invalid("start_date",
+            "must be on or after " + format_date(cycle) + ", the current cycle's start");
+  int64_t id = store::one_int(ctx.db, kInsertSub, ctx.tenant.id, s.account_id, s.price_id, stream,
+                              format_date(start), format_instant(ctx.now));
   store::exec(ctx.db, kInsertPhase, ctx.tenant.id, id, format_date(start), s.quantity);
   audit(ctx, "subscription.created", "subscription", id);
   return load(ctx, id).rec;
@@ -190,14 +184,14 @@ int64_t record_usage(Ctx& ctx, const NewUsage& u) {
   }();
   if (l.price.kind != domain::PriceKind::Metered)
     invalid("subscription_id", "the subscription's price is not metered");
-  if (u.quantity <= 0 || u.quantity > 1'000'000'000'00) invalid("quantity", "must be greater than 0");
+  if (u.quantity <= 0 || u.quantity > 1'000'000'000'00)
+    invalid("quantity", "must be greater than 0");
   Date d = detail::date_or_today(ctx, "date", u.date);
   if (d > ctx.today) invalid("date", "usage cannot be recorded for a future date");
   if (d < l.dom.start || (l.dom.end && d >= *l.dom.end))
     invalid("date", "the subscription is not active on that date");
-  Query q(ctx.db, kInsertUsage, ctx.tenant.id, l.rec.account_id, u.subscription_id, format_date(d),
-          u.quantity, format_instant(ctx.now));
-  return returning_id(q);
+  return store::one_int(ctx.db, kInsertUsage, ctx.tenant.id, l.rec.account_id, u.subscription_id,
+                        format_date(d), u.quantity, format_instant(ctx.now));
 }
 
 WorkEntry create_work_entry(Ctx& ctx, const NewWork& w) {
@@ -212,19 +206,22 @@ WorkEntry create_work_entry(Ctx& ctx, const NewWork& w) {
   if (w.ticket.size() > 100) invalid("ticket", "must be at most 100 characters");
   if (w.hours <= 0 || w.hours > 100000) invalid("hours", "must be greater than 0 and at most 1000");
   if (w.rate < 0 || w.rate > 10'000'000) invalid("rate", "must be 0..100000.00");
-  Query q(ctx.db, kInsertWork, ctx.tenant.id, w.account_id, s.code, format_date(d), w.who, w.hours,
-          w.rate, w.ticket, w.description, format_instant(ctx.now));
-  int64_t id = returning_id(q);
+  int64_t id =
+      store::one_int(ctx.db, kInsertWork, ctx.tenant.id, w.account_id, s.code, format_date(d),
+                     w.who, w.hours, w.rate, w.ticket, w.description, format_instant(ctx.now));
   audit(ctx, "work_entry.created", "work_entry", id);
-  return {id, w.account_id, s.code, format_date(d), w.who, w.hours, w.rate, w.ticket, w.description, {}};
+  return {id,      w.account_id, s.code,   format_date(d), w.who,
+          w.hours, w.rate,       w.ticket, w.description,  {}};
 }
 
-Page<WorkEntry> list_work_entries(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page) {
+Page<WorkEntry> list_work_entries(Ctx& ctx, std::optional<int64_t> account_id,
+                                  const PageReq& page) {
   int limit = detail::clamp_limit(page.limit);
-  Query q(ctx.db,
-          std::string(kWorkCols) +
-              "WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
-          ctx.tenant.id, account_id, account_id, page.after, limit + 1);
+  Query q(
+      ctx.db,
+      std::string(kWorkCols) +
+          "WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
+      ctx.tenant.id, account_id, account_id, page.after, limit + 1);
   std::vector<WorkEntry> rows;
   while (q.next())
     rows.push_back({q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.i64(5), q.i64(6),
@@ -233,7 +230,8 @@ Page<WorkEntry> list_work_entries(Ctx& ctx, std::optional<int64_t> account_id, c
 }
 
 // Defined in billing.cpp: invoices one account's pending charge at once.
-int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stream, int64_t charge_id);
+int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stream,
+                           int64_t charge_id);
 
 Charge create_charge(Ctx& ctx, const NewCharge& c) {
   detail::require_account(ctx, c.account_id);
@@ -247,25 +245,27 @@ Charge create_charge(Ctx& ctx, const NewCharge& c) {
   if (c.quantity <= 0 || c.quantity > 100'000'000) invalid("quantity", "must be greater than 0");
   if (c.unit_amount <= 0 || c.unit_amount > 100'000'000'00)
     invalid("unit_amount", "must be greater than 0 (use a credit note to credit)");
-  Query q(ctx.db, kInsertCharge, ctx.tenant.id, c.account_id, s.code, format_date(d), c.description,
-          c.quantity, c.unit_amount, format_instant(ctx.now));
-  int64_t id = returning_id(q);
+  int64_t id =
+      store::one_int(ctx.db, kInsertCharge, ctx.tenant.id, c.account_id, s.code, format_date(d),
+                     c.description, c.quantity, c.unit_amount, format_instant(ctx.now));
   audit(ctx, "charge.created", "charge", id);
-  Charge out{id, c.account_id, s.code, format_date(d), c.description, c.quantity, c.unit_amount, {}};
+  Charge out{id,         c.account_id,  s.code, format_date(d), c.description,
+             c.quantity, c.unit_amount, {}};
   if (c.invoice_now) out.invoice_id = invoice_charge_now(ctx, c.account_id, s.code, id);
   return out;
 }
 
 Page<Charge> list_charges(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page) {
   int limit = detail::clamp_limit(page.limit);
-  Query q(ctx.db,
-          std::string(kChargeCols) +
-              "WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
-          ctx.tenant.id, account_id, account_id, page.after, limit + 1);
+  Query q(
+      ctx.db,
+      std::string(kChargeCols) +
+          "WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
+      ctx.tenant.id, account_id, account_id, page.after, limit + 1);
   std::vector<Charge> rows;
   while (q.next())
-    rows.push_back({q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.i64(5), q.i64(6),
-                    q.opt_i64(7)});
+    rows.push_back(
+        {q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.i64(5), q.i64(6), q.opt_i64(7)});
   return detail::page_from(std::move(rows), limit, [](auto& r) { return r.id; });
 }
 

@@ -82,15 +82,9 @@ int64_t create_tenant(store::Db& db, const Clock& clock, const NewTenant& t) {
       if (streams[j].code == streams[i].code)
         invalid("streams[" + std::to_string(i) + "].code", "duplicate stream code");
   }
-  int64_t id;
-  {
-    Query q(db, kInsertTenant, t.name, t.currency, t.time_zone, t.test_mode,
-            t.test_mode ? std::optional(format_instant(now)) : std::nullopt, t.auto_finalize,
-            t.remit_to, t.email, format_instant(now));
-    q.next();
-    id = q.i64(0);
-    while (q.next()) {}
-  }
+  int64_t id = store::one_int(db, kInsertTenant, t.name, t.currency, t.time_zone, t.test_mode,
+                              t.test_mode ? std::optional(format_instant(now)) : std::nullopt,
+                              t.auto_finalize, t.remit_to, t.email, format_instant(now));
   for (auto& s : streams) {
     Date anchor = s.schedule.cadence == domain::Cadence::Biweekly && s.schedule.anchor != Date{}
                       ? s.schedule.anchor

@@ -93,6 +93,17 @@ int64_t exec(Db& db, std::string_view sql, const A&... args) {
   return Query(db, sql, args...).run();
 }
 
+// The first column of the first row: for INSERT ... RETURNING id and single-value queries.
+// Internal error when there is no row.
+template <class... A>
+int64_t one_int(Db& db, std::string_view sql, const A&... args) {
+  Query q(db, sql, args...);
+  if (!q.next()) throw Error(Code::Internal, "statement returned no row");
+  int64_t v = q.i64(0);
+  while (q.next()) {}
+  return v;
+}
+
 // A unit of work: commits only when commit() is called; rolls back otherwise.
 class Tx {
  public:
