@@ -1,6 +1,5 @@
 // Bill runs (C1), the audit log (F6) and the test clock (F5). Bill runs and clock moves
 // manage their own transactions (chunked), so their routes are own_tx: no Ctx is given.
-#include <date/tz.h>
 
 #include "app/billing.h"
 #include "app/tenants.h"
@@ -60,14 +59,6 @@ json::value clock_json(const app::Tenant& t, Instant now) {
 
 Response get_clock(Call& c) { return ok(clock_json(c.ctx->tenant, c.ctx->now)); }
 
-// Midnight starting `d` in time zone `tz` (the earliest instant of that local day).
-Instant start_of_day(Date d, const std::string& tz) {
-  auto* zone = date::locate_zone(tz);
-  auto t = zone->to_sys(date::local_seconds{date::local_days{d.time_since_epoch()}},
-                        date::choose::earliest);
-  return std::chrono::floor<std::chrono::seconds>(t);
-}
-
 Response advance(Call& c) {
   auto& b = c.body();
   auto to_s = opt_string(b, "to", 64);
@@ -82,7 +73,7 @@ Response advance(Call& c) {
     to = ctx.now + std::chrono::days(*days);
   } else if (auto d = parse_date(*to_s)) {
     // A date means "make it that day": its start, or now if that day is already today.
-    to = start_of_day(*d, ctx.tenant.time_zone);
+    to = local_midnight(*d, ctx.tenant.time_zone);
     if (to < ctx.now && *d == ctx.today) to = ctx.now;
   } else if (auto i = parse_instant(*to_s)) {
     to = *i;
