@@ -8,6 +8,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"Remit: billing, invoicing and payments for service providers"};
   app.require_subcommand(1);
+  app.fallthrough();  // --db may also follow the subcommand
   remit::cli::Globals g;
   const char* env = std::getenv("REMIT_DB");
   g.db = env && *env ? env : "data/remit.db";
