@@ -21,8 +21,10 @@ run: build
 	@if [ ! -f $(DB) ]; then $(BUILD)/remit demo --db $(DB); fi
 	$(BUILD)/remit serve --db $(DB) --listen $(LISTEN) --print-demo-key
 
+# Every suite runs on SQLite and on a throwaway PostgreSQL 15 cluster started for the run.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200
+	bash scripts/with-postgres.sh bash -c 'cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200'
+
 
 bench: build
 	$(BUILD)/remit bench bill-run --accounts 10000

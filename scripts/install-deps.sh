@@ -9,6 +9,7 @@ pkgs=(
   libhowardhinnant-date-dev libcairo2-dev libpango1.0-dev
   fonts-noto-cjk fonts-dejavu-core poppler-utils
   libgtest-dev libgmock-dev libbenchmark-dev
+  libpq-dev postgresql-15 postgresql-client-15
   curl python3
 )
 missing=()

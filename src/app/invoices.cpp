@@ -29,10 +29,10 @@ constexpr const char* kApplyCredit =
     "WHERE tenant_id = ? AND id = ?";
 constexpr const char* kNotes =
     "SELECT id, number, invoice_id, account_id, amount, reason, created_at FROM credit_notes "
-    "WHERE tenant_id = ? AND (? IS NULL OR invoice_id = ?) AND id > ? ORDER BY id LIMIT ?";
+    "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR invoice_id = ?) AND id > ? ORDER BY id LIMIT ?";
 constexpr const char* kLedger =
     "SELECT id, txn_id, entry_date, book, account_id, invoice_id, payment_id, amount "
-    "FROM ledger_entries WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND id > ? "
+    "FROM ledger_entries WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND id > ? "
     "ORDER BY id LIMIT ?";
 
 Invoice read(Query& q) {
@@ -81,7 +81,7 @@ Page<Invoice> list_invoices(Ctx& ctx, const InvoiceFilter& f, const PageReq& pag
   int limit = detail::clamp_limit(page.limit);
   Query q(ctx.db,
           std::string(kCols) +
-              "WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR status = ?) "
+              "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?) "
               "AND id > ? ORDER BY id LIMIT ?",
           ctx.tenant.id, f.account_id, f.account_id, f.status, f.status, page.after, limit + 1);
   std::vector<Invoice> rows;

@@ -135,7 +135,7 @@ Page<Payment> list_payments(Ctx& ctx, std::optional<int64_t> account_id, const P
   std::vector<int64_t> ids;
   {
     Query q(ctx.db,
-            "SELECT id FROM payments WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) "
+            "SELECT id FROM payments WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) "
             "AND id > ? ORDER BY id LIMIT ?",
             ctx.tenant.id, account_id, account_id, page.after, limit + 1);
     while (q.next()) ids.push_back(q.i64(0));

@@ -131,7 +131,7 @@ Page<SubscriptionRec> list_subscriptions(Ctx& ctx, std::optional<int64_t> accoun
   std::vector<int64_t> ids;
   {
     Query q(ctx.db,
-            "SELECT id FROM subscriptions WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) "
+            "SELECT id FROM subscriptions WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) "
             "AND id > ? ORDER BY id LIMIT ?",
             ctx.tenant.id, account_id, account_id, page.after, limit + 1);
     while (q.next()) ids.push_back(q.i64(0));
@@ -220,7 +220,7 @@ Page<WorkEntry> list_work_entries(Ctx& ctx, std::optional<int64_t> account_id,
   Query q(
       ctx.db,
       std::string(kWorkCols) +
-          "WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
+          "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
       ctx.tenant.id, account_id, account_id, page.after, limit + 1);
   std::vector<WorkEntry> rows;
   while (q.next())
@@ -260,7 +260,7 @@ Page<Charge> list_charges(Ctx& ctx, std::optional<int64_t> account_id, const Pag
   Query q(
       ctx.db,
       std::string(kChargeCols) +
-          "WHERE tenant_id = ? AND (? IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
+          "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND id > ? ORDER BY id LIMIT ?",
       ctx.tenant.id, account_id, account_id, page.after, limit + 1);
   std::vector<Charge> rows;
   while (q.next())

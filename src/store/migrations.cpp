@@ -2,6 +2,7 @@
 // every table carries tenant_id and every tenant-scoped key starts with it.
 #include <vector>
 
+#include "core/clock.h"
 #include "store/db.h"
 
 namespace remit::store {
@@ -276,7 +277,7 @@ constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";
 constexpr const char* kMaxVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 constexpr const char* kInsertVersion =
-    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)";
+    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)";
 
 }  // namespace
 
@@ -286,12 +287,29 @@ int schema_version(Db& db) {
   return q.next() ? static_cast<int>(q.i64(0)) : 0;
 }
 
+// The migrations are written in the common subset; PostgreSQL gets 64-bit integers and
+// sequences for the integer primary keys.
+std::string ddl_for(const Db& db, std::string_view sql) {
+  std::string s(sql);
+  if (db.backend() != "postgres") return s;
+  auto replace_all = [&](std::string_view from, std::string_view to) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+      s.replace(at, from.size(), to);
+  };
+  replace_all("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY");
+  replace_all("INTEGER", "BIGINT");
+  return s;
+}
+
 void migrate(Db& db) {
-  Tx tx(db, true);  // the write lock serialises concurrent migrators
+  // SQLite's write lock, or PostgreSQL's advisory lock, serialises concurrent migrators.
+  Tx tx(db, true);
+  if (db.backend() == "postgres") db.exec_script("SELECT pg_advisory_xact_lock(7010401)");
   int v = schema_version(db);
+  std::string now = format_instant(SystemClock().now());  // metadata, not business time
   for (int i = v; i < static_cast<int>(kMigrations.size()); ++i) {
-    db.exec_script(kMigrations[i]);
-    exec(db, kInsertVersion, i + 1);
+    db.exec_script(ddl_for(db, kMigrations[i]));
+    exec(db, kInsertVersion, i + 1, now);
   }
   tx.commit();
 }

@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "domain/test_dates.h"
 #include "store/db.h"
+#include "test_db.h"
 
 namespace remit::test {
 
@@ -83,7 +84,7 @@ struct ExpInvoice {
 class AppTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = store::open_db((dir_.path() / "remit.db").string());
+    db_ = store::open_db(test_db_.url());
     store::migrate(*db_);
   }
   void TearDown() override { db_.reset(); }
@@ -273,6 +274,8 @@ class AppTest : public ::testing::Test {
   }
 
   TempDir dir_;
+
+  TestDatabase test_db_{dir_.path()};
   std::unique_ptr<store::Db> db_;
   FixedClock clock_{Instant{date::sys_days{date::year{2000} / 1 / 1}}};
   int64_t tenant_ = 0;

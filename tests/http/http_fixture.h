@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "http/router.h"
 #include "store/db.h"
+#include "test_db.h"
 
 // Requests are built with designated initializers; g++ 12 warns about the members left
 // to their default initializers.
@@ -70,7 +71,7 @@ class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
       : clock_(Instant(date::sys_days(date::year{2025} / 1 / 1))),
-        url_((dir_.path() / "remit.db").string()),
+        url_(test_db_.url()),
         db_(store::open_db(url_)) {
     store::migrate(*db_);
     tenant_ = make_tenant(*db_, clock_, "Acme IT");
@@ -126,6 +127,8 @@ class RouterTest : public ::testing::Test {
   }
 
   TempDir dir_;
+
+  test::TestDatabase test_db_{dir_.path()};
   FixedClock clock_;
   std::string url_;
   std::unique_ptr<store::Db> db_;      // the test's own connection

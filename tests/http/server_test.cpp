@@ -69,7 +69,7 @@ class ServerTest : public ::testing::Test {
  protected:
   ServerTest()
       : clock_(Instant(date::sys_days(date::year{2025} / 1 / 1))),
-        url_((dir_.path() / "remit.db").string()),
+        url_(test_db_.url()),
         db_(store::open_db(url_)) {
     store::migrate(*db_);
     tenant_ = make_tenant(*db_, clock_, "Acme IT");
@@ -95,6 +95,8 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+
+  test::TestDatabase test_db_{dir_.path()};
   FixedClock clock_;
   std::string url_;
   std::unique_ptr<store::Db> db_;
@@ -187,7 +189,7 @@ TEST_F(ServerTest, ThousandsOfIdleConnectionsDoNotStopOtherClients) {
 TEST_F(ServerTest, DatabaseWaitsDoNotBlockTheNetworkThread) {
   start();
   auto locker = store::open_db(url_);
-  locker->begin(true);  // BEGIN IMMEDIATE: writers now wait (busy timeout)
+  test::TestDatabase::hold_write_lock(*locker);  // writers now wait
   std::atomic<bool> done{false};
   auto writer = std::async(std::launch::async, [&] {
     Client c(server_->port());
@@ -211,7 +213,7 @@ TEST_F(ServerTest, StopFinishesInFlightRequestsThenRefusesConnections) {
   Client idle(server_->port());
   EXPECT_EQ(idle.request("GET", "/healthz").result_int(), 200);
   auto locker = store::open_db(url_);
-  locker->begin(true);
+  test::TestDatabase::hold_write_lock(*locker);
   auto in_flight = std::async(std::launch::async, [&] {
     Client c(server_->port());
     Reply r = c.request("POST", "/v1/accounts", R"({"name":"Last"})", tenant_.admin);

@@ -12,6 +12,37 @@ import tempfile
 import time
 
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "build/remit"
+POSTGRES = os.environ.get("REMIT_TEST_BACKEND") == "postgres"
+
+
+def new_db(tmpdir, name):
+    """A fresh database: a SQLite file in tmpdir, or with REMIT_TEST_BACKEND=postgres a new
+    schema in the cluster at REMIT_TEST_PG_URL (scripts/with-postgres.sh)."""
+    if not POSTGRES:
+        return os.path.join(tmpdir, name + ".db")
+    base = os.environ.get("REMIT_TEST_PG_URL")
+    if not base:
+        raise AssertionError("REMIT_TEST_BACKEND=postgres needs REMIT_TEST_PG_URL "
+                             "(run through scripts/with-postgres.sh; make test does)")
+    schema = f"it_{name}_{os.getpid()}"
+    subprocess.run(["psql", base, "-qc", f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"],
+                   check=True, capture_output=True)
+    return base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
+
+
+def sql(db, query):
+    """Rows of a query, as tuples of ints (or strings where not numeric)."""
+    if not POSTGRES:
+        import sqlite3
+        con = sqlite3.connect(db, timeout=30)
+        try:
+            return [tuple(r) for r in con.execute(query).fetchall()]
+        finally:
+            con.close()
+    out = subprocess.run(["psql", db, "-AtF", "\t", "-c", query], check=True, capture_output=True,
+                         text=True).stdout
+    conv = lambda v: int(v) if v.lstrip("-").isdigit() else v
+    return [tuple(conv(v) for v in line.split("\t")) for line in out.splitlines() if line]
 
 
 def run(*args, db, check=True, timeout=600):

@@ -1,11 +1,9 @@
 """The real binary end to end: a tenant in test mode billed through the API over a quarter,
 a PDF, a payment with an idempotency key, bad input, and a graceful stop on SIGTERM."""
-import os
-
-from remit import Checks, Server, TempDir, run
+from remit import Checks, Server, TempDir, new_db, run
 
 with TempDir() as d:
-    db = os.path.join(d, "api.db")
+    db = new_db(d, "api")
     tenant = run("tenant", "create", "--name", "Prairie Net", "--preset", "procirrus",
                  "--test-mode", "--clock-start", "2026-01-10", db=db).stdout.strip()
     key = run("apikey", "create", "--tenant", tenant, db=db).stdout.strip()

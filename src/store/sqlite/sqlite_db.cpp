@@ -139,9 +139,10 @@ class SqliteDb final : public Db {
 
 }  // namespace
 
+std::unique_ptr<Db> open_postgres(const std::string& url);
+
 std::unique_ptr<Db> open_db(const std::string& url) {
-  if (url.starts_with("postgres"))
-    throw Error(Code::InvalidArgument, "PostgreSQL is not supported yet", "db");
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) return open_postgres(url);
   std::string path = url.starts_with("sqlite://") ? url.substr(9) : url;
   return std::make_unique<SqliteDb>(path);
 }

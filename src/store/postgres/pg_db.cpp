@@ -1,0 +1,169 @@
+// PostgreSQL backend of store::Db through libpq: prepared statements cached per connection,
+// text-format parameters and results. The portable SQL is translated once per statement:
+// `?` placeholders become $1..$n and SQLite's join-order hint `CROSS JOIN ... ON` becomes a
+// plain JOIN. SQLSTATEs map to the domain's codes: unique and foreign-key violations are
+// Conflict; serialization failures, deadlocks and lost connections are Retryable (the
+// connection is re-established at the next transaction).
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <unordered_map>
+#include <vector>
+
+#include "store/db.h"
+#include "store/postgres/pg_sql.h"
+
+namespace remit::store {
+namespace {
+
+class PgDb;
+
+[[noreturn]] void fail(PGconn* c, const PGresult* r) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string st = state ? state : "";
+  std::string msg = r ? PQresultErrorMessage(r) : (c ? PQerrorMessage(c) : "no connection");
+  if (st == "23505") throw Error(Code::Conflict, "already exists");
+  if (st == "23503") throw Error(Code::Conflict, "refers to a record that does not exist or is still in use");
+  if (st == "40001" || st == "40P01" || st == "55P03" || st.starts_with("08") || st == "57P01" ||
+      (c && PQstatus(c) == CONNECTION_BAD))
+    throw Error(Code::Retryable, "database unavailable, retry");
+  if (st.starts_with("23")) throw Error(Code::InvalidArgument, "constraint failed");
+  throw Error(Code::Internal, "storage error: " + msg);
+}
+
+struct Result {
+  PGresult* r = nullptr;
+  ~Result() { PQclear(r); }
+};
+
+class PgStmt final : public Stmt {
+ public:
+  PgStmt(PGconn*& conn, std::string name, int nparams)
+      : conn_(conn), name_(std::move(name)), vals_(nparams), null_(nparams, 1) {}
+  ~PgStmt() override { PQclear(res_); }
+  void bind_int(int i, int64_t v) override { set(i, std::to_string(v)); }
+  void bind_text(int i, std::string_view v) override { set(i, std::string(v)); }
+  void bind_null(int i) override { null_.at(i - 1) = 1; }
+  bool step() override {
+    if (!executed_) execute();
+    return ++row_ < PQntuples(res_);
+  }
+  bool is_null(int c) override { return PQgetisnull(res_, row_, c); }
+  bool is_integer(int c) override {
+    Oid t = PQftype(res_, c);
+    return t == 20 || t == 21 || t == 23;  // int8, int2, int4
+  }
+  int64_t col_int(int c) override {
+    const char* v = PQgetvalue(res_, row_, c);
+    return std::strtoll(v, nullptr, 10);  // numeric sums of integers print as integers
+  }
+  std::string col_text(int c) override {
+    return std::string(PQgetvalue(res_, row_, c), PQgetlength(res_, row_, c));
+  }
+  int64_t changes() override { return executed_ ? std::atoll(PQcmdTuples(res_)) : 0; }
+  void reset() override {
+    PQclear(res_);
+    res_ = nullptr;
+    executed_ = false;
+    row_ = -1;
+    std::fill(null_.begin(), null_.end(), 1);
+  }
+
+ private:
+  void set(int i, std::string v) {
+    vals_.at(i - 1) = std::move(v);
+    null_[i - 1] = 0;
+  }
+  void execute() {
+    std::vector<const char*> p(vals_.size());
+    for (size_t i = 0; i < vals_.size(); ++i) p[i] = null_[i] ? nullptr : vals_[i].c_str();
+    res_ = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(p.size()), p.data(), nullptr,
+                          nullptr, 0);
+    executed_ = true;
+    row_ = -1;
+    auto st = PQresultStatus(res_);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+      PGresult* r = res_;
+      res_ = nullptr;
+      Result guard{r};
+      executed_ = false;
+      fail(conn_, r);
+    }
+  }
+  PGconn*& conn_;
+  std::string name_;
+  std::vector<std::string> vals_;
+  std::vector<char> null_;
+  PGresult* res_ = nullptr;
+  bool executed_ = false;
+  int row_ = -1;
+};
+
+class PgDb final : public Db {
+ public:
+  explicit PgDb(std::string url) : url_(std::move(url)) { connect(); }
+  ~PgDb() override {
+    cache_.clear();
+    PQfinish(conn_);
+  }
+  Stmt& prepare(std::string_view sql) override {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      it->second->reset();
+      return *it->second;
+    }
+    auto [text, n] = to_postgres(sql);
+    std::string name = "s" + std::to_string(cache_.size() + 1);
+    Result r{PQprepare(conn_, name.c_str(), text.c_str(), n, nullptr)};
+    if (PQresultStatus(r.r) != PGRES_COMMAND_OK) fail(conn_, r.r);
+    auto [ins, _] = cache_.emplace(std::string(sql), std::make_unique<PgStmt>(conn_, name, n));
+    return *ins->second;
+  }
+  void exec_script(std::string_view sql) override {
+    Result r{PQexec(conn_, std::string(sql).c_str())};
+    auto st = PQresultStatus(r.r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(conn_, r.r);
+  }
+  void begin(bool) override {
+    if (PQstatus(conn_) != CONNECTION_OK) reconnect();
+    exec_script("BEGIN");
+  }
+  void commit() override { exec_script("COMMIT"); }
+  void rollback() override {
+    if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE)
+      exec_script("ROLLBACK");
+  }
+  std::string backend() const override { return "postgres"; }
+
+ private:
+  void connect() {
+    conn_ = PQconnectdb(url_.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      conn_ = nullptr;
+      // The message names host and port, never the password.
+      throw Error(Code::Retryable, "cannot connect to PostgreSQL: " + msg);
+    }
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  }
+  void reconnect() {
+    cache_.clear();  // prepared statements die with the session
+    PQfinish(conn_);
+    conn_ = nullptr;
+    connect();
+  }
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::string url_;
+  PGconn* conn_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<PgStmt>, Hash, std::equal_to<>> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<Db> open_postgres(const std::string& url) { return std::make_unique<PgDb>(url); }
+
+}  // namespace remit::store

@@ -1,0 +1,137 @@
+// The storage conformance suite, run on every backend (SQLite, and PostgreSQL with
+// REMIT_TEST_BACKEND=postgres): migrations are idempotent, a Tx rolls back unless committed,
+// constraint violations come back as the domain's own codes (never the database's), and
+// counters taken in a rolled-back transaction leave no gap.
+#include "store/db.h"
+
+#include <gtest/gtest.h>
+
+#include "app/context.h"
+#include "app/fixture.h"
+#include "test_db.h"
+
+namespace remit::store {
+namespace {
+
+class StoreConformance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = open_db(test_db_.url());
+    migrate(*db_);
+    Tx tx(*db_, true);
+    exec(*db_, "INSERT INTO tenants (name, created_at) VALUES ('T', '2025-01-01T00:00:00Z')");
+    tx.commit();
+  }
+  int64_t scalar(const std::string& sql) {
+    Query q(*db_, sql);
+    EXPECT_TRUE(q.next());
+    return q.i64(0);
+  }
+  test::TempDir dir_;
+  test::TestDatabase test_db_{dir_.path()};
+  std::unique_ptr<Db> db_;
+};
+
+TEST_F(StoreConformance, MigrateIsIdempotent) {
+  int v = schema_version(*db_);
+  EXPECT_GE(v, 1);
+  migrate(*db_);
+  migrate(*db_);
+  EXPECT_EQ(schema_version(*db_), v);
+  EXPECT_EQ(db_->backend(), test::testing_postgres() ? "postgres" : "sqlite");
+  // A second connection to the same database sees the schema.
+  auto other = open_db(test_db_.url());
+  EXPECT_EQ(schema_version(*other), v);
+}
+
+TEST_F(StoreConformance, TxRollsBackUnlessCommitted) {
+  {
+    Tx tx(*db_, true);
+    exec(*db_, "INSERT INTO tenants (name, created_at) VALUES ('gone', 'x')");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM tenants"), 2);
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM tenants"), 1);
+  try {
+    Tx tx(*db_, true);
+    exec(*db_, "INSERT INTO tenants (name, created_at) VALUES ('gone too', 'x')");
+    throw std::runtime_error("use case failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM tenants"), 1);
+  {
+    Tx tx(*db_, true);
+    exec(*db_, "INSERT INTO tenants (name, created_at) VALUES ('kept', 'x')");
+    tx.commit();
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM tenants"), 2);
+}
+
+// Each violation in its own transaction: on PostgreSQL a failed statement ends the transaction.
+TEST_F(StoreConformance, ConstraintViolationsMapToDomainCodes) {
+  {
+    Tx tx(*db_, true);
+    exec(*db_, "INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
+               "VALUES (1, 'A-1', 'Acme', 0, 'x')");
+    tx.commit();
+  }
+  auto code_of = [&](const char* sql) {
+    Tx tx(*db_, true);
+    try {
+      exec(*db_, sql);
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find("SQLITE"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("23505"), std::string::npos) << e.what();
+      return e.code;
+    }
+    ADD_FAILURE() << "accepted: " << sql;
+    return Code::Internal;
+  };
+  EXPECT_EQ(code_of("INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
+                    "VALUES (1, 'A-1', 'Other', 0, 'x')"),
+            Code::Conflict);  // duplicate number
+  EXPECT_EQ(code_of("INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
+                    "VALUES (99, 'A-2', 'Nobody', 0, 'x')"),
+            Code::Conflict);  // foreign keys are on: no tenant 99
+  EXPECT_EQ(code_of("INSERT INTO accounts (tenant_id, number, billing_account_id, created_at) "
+                    "VALUES (1, 'A-3', 0, 'x')"),
+            Code::InvalidArgument);  // name is NOT NULL
+  EXPECT_EQ(code_of("SELECT * FROM no_such_table"), Code::Internal);
+}
+
+TEST_F(StoreConformance, QueryBindsOptionalsAndNulls) {
+  Tx tx(*db_, true);
+  std::optional<int64_t> none, some = 42;
+  std::optional<std::string> text = "hello";
+  Query q(*db_,
+          "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), "
+          "CAST(? AS TEXT)",
+          none, some, text, null, std::string_view("sv"));
+  ASSERT_TRUE(q.next());
+  EXPECT_TRUE(q.null(0));
+  EXPECT_EQ(q.opt_i64(0), std::nullopt);
+  EXPECT_EQ(q.opt_i64(1), 42);
+  EXPECT_EQ(q.opt_text(2), "hello");
+  EXPECT_TRUE(q.null(3));
+  EXPECT_EQ(q.text(4), "sv");
+  EXPECT_FALSE(q.next());
+}
+
+TEST_F(StoreConformance, CountersAreGaplessAcrossRollbacks) {
+  {
+    Tx tx(*db_, true);
+    EXPECT_EQ(app::next_counter(*db_, 1, "invoice"), 1);  // created on first use
+    EXPECT_EQ(app::next_counter(*db_, 1, "invoice", 3), 2);  // reserves 2, 3, 4
+    tx.commit();
+  }
+  {
+    Tx tx(*db_, true);
+    EXPECT_EQ(app::next_counter(*db_, 1, "invoice"), 5);
+  }  // rolled back: 5 is handed out again
+  Tx tx(*db_, true);
+  EXPECT_EQ(app::next_counter(*db_, 1, "invoice"), 5);
+  EXPECT_EQ(app::next_counter(*db_, 1, "credit_note"), 1);  // counters are independent
+  tx.commit();
+}
+
+}  // namespace
+}  // namespace remit::store
