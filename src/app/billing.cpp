@@ -3,6 +3,8 @@
 #include "app/billing.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <unordered_map>
 
 #include "app/catalog.h"
@@ -14,8 +16,12 @@ using store::Query;
 namespace {
 
 constexpr const char* kChunkAccounts =
-    "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? AND billing_account_id > ? "
-    "AND billing_account_id = id ORDER BY billing_account_id LIMIT ?";
+    "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? "
+    "AND billing_account_id BETWEEN ? AND ? AND billing_account_id = id "
+    "ORDER BY billing_account_id";
+constexpr const char* kPlanAccounts =
+    "SELECT id FROM accounts WHERE tenant_id = ? AND billing_account_id > 0 "
+    "AND billing_account_id = id ORDER BY billing_account_id";
 // Subscriptions of the chunk's accounts with their phases, one row per phase.
 constexpr const char* kSubs =
     "SELECT s.id, s.account_id, a.billing_account_id, a.number, s.price_id, s.start_date, "
@@ -66,12 +72,30 @@ constexpr const char* kCreateRun =
     "INSERT INTO bill_runs (tenant_id, stream, cycle_end, status, started_at) "
     "VALUES (?, ?, ?, 'running', ?) ON CONFLICT DO NOTHING";
 constexpr const char* kRun =
-    "SELECT id, status, cursor, invoices FROM bill_runs "
-    "WHERE tenant_id = ? AND stream = ? AND cycle_end = ?";
-constexpr const char* kAdvanceRun =
-    "UPDATE bill_runs SET cursor = ?, invoices = invoices + ? WHERE id = ?";
+    "SELECT id, status, chunks FROM bill_runs WHERE tenant_id = ? AND stream = ? AND cycle_end = ?";
+constexpr const char* kRunStatus = "SELECT status FROM bill_runs WHERE id = ?";
+constexpr const char* kInsertChunk =
+    "INSERT INTO bill_run_chunks (tenant_id, run_id, seq, first_account, last_account) "
+    "VALUES (?, ?, ?, ?, ?)";
+constexpr const char* kSetPlanned = "UPDATE bill_runs SET chunks = ? WHERE id = ?";
+// Claims the next pending chunk (of one run, or of any) for the claiming transaction:
+// other workers skip it while it is locked, and take it over if that transaction dies.
+// A stream's runs are billed in date order: settling a period needs the earlier ones done.
+constexpr const char* kClaimChunk =
+    "SELECT c.id, c.first_account, c.last_account, r.id, r.tenant_id, r.stream, r.cycle_end "
+    "FROM bill_run_chunks c JOIN bill_runs r ON r.id = c.run_id "
+    "WHERE c.status = 'pending' AND (CAST(? AS BIGINT) IS NULL OR c.run_id = ?) "
+    "AND NOT EXISTS (SELECT 1 FROM bill_runs e WHERE e.tenant_id = r.tenant_id "
+    "AND e.stream = r.stream AND e.cycle_end < r.cycle_end AND e.status <> 'done') "
+    "ORDER BY c.run_id, c.seq LIMIT 1 FOR UPDATE OF c SKIP LOCKED";
+constexpr const char* kChunkDone =
+    "UPDATE bill_run_chunks SET status = 'done', invoices = ?, worker = ?, finished_at = ? "
+    "WHERE id = ?";
+constexpr const char* kRunInvoices = "UPDATE bill_runs SET invoices = invoices + ? WHERE id = ?";
 constexpr const char* kFinishRun =
-    "UPDATE bill_runs SET status = 'done', finished_at = ? WHERE id = ?";
+    "UPDATE bill_runs SET status = 'done', finished_at = ? "
+    "WHERE id = ? AND status = 'running' AND chunks IS NOT NULL AND NOT EXISTS "
+    "(SELECT 1 FROM bill_run_chunks c WHERE c.run_id = bill_runs.id AND c.status <> 'done')";
 constexpr const char* kLastRun =
     "SELECT MAX(cycle_end) FROM bill_runs WHERE tenant_id = ? AND stream = ?";
 constexpr const char* kTenantCreated = "SELECT created_at FROM tenants WHERE id = ?";
@@ -255,78 +279,152 @@ int64_t write_invoice(store::Db& db, int64_t tenant, const InvoiceHeader& h, con
 
 }  // namespace
 
+namespace {
+
+// Bills billing accounts first..last (ids, inclusive) for the run at boundary b, in the
+// caller's transaction. Returns the invoices written.
+int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& prices, Date b,
+                   int64_t first, int64_t last) {
+  int64_t tenant_id = ctx.tenant.id;
+  std::vector<std::pair<int64_t, Minor>> accounts;
+  {
+    Query q(db, kChunkAccounts, tenant_id, first, last);
+    while (q.next()) accounts.push_back({q.i64(0), q.i64(1)});
+  }
+  if (accounts.empty()) return 0;
+  auto drafts = build_drafts(db, tenant_id, s, prices, b, first, last);
+  int64_t n = static_cast<int64_t>(drafts.size());
+  // The counters are taken last: on PostgreSQL their row locks serialise concurrent
+  // workers only for the writing, not for the reading above.
+  int64_t number = 0, txn = 0;
+  if (n > 0 && ctx.tenant.auto_finalize) {
+    number = next_counter(db, tenant_id, "invoice", n);
+    txn = next_counter(db, tenant_id, "ledger_txn", n);
+  }
+  std::string now = format_instant(ctx.now);
+  InvoiceHeader h{domain::shift_cycles(s.schedule, b, -1), b, b, &s};
+  size_t ai = 0;
+  for (auto& d : drafts) {
+    while (accounts[ai].first != d.account_id) ++ai;
+    Minor credit = accounts[ai].second, before = credit;
+    write_invoice(db, tenant_id, h, d,
+                  ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt, txn++, credit,
+                  now);
+    if (credit != before) detail::set_account_credit(db, tenant_id, d.account_id, credit);
+  }
+  return n;
+}
+
+// Marks the run done once every chunk is; audited once.
+bool finish_run(store::Db& db, const Clock& clock, int64_t tenant_id, int64_t run_id) {
+  store::Tx tx(db, true);
+  Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+  bool finished = store::exec(db, kFinishRun, format_instant(ctx.now), run_id) > 0;
+  if (finished) audit(ctx, "bill_run.finished", "bill_run", run_id);
+  std::string status;
+  {
+    Query q(db, kRunStatus, run_id);
+    if (q.next()) status = q.text(0);
+  }
+  tx.commit();
+  return status == "done";
+}
+
+// Creates the run and its chunks once (a second caller finds them); returns {id, done}.
+std::pair<int64_t, bool> plan_run(store::Db& db, const Clock& clock, int64_t tenant_id,
+                                  const std::string& stream_code, Date b, int chunk) {
+  store::Tx tx(db, true);
+  Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+  const Stream& s = detail::require_stream(ctx, "stream", stream_code);
+  if (!domain::is_boundary(s.schedule, b))
+    invalid("cycle_end", "is not a billing date of stream " + stream_code);
+  if (b > ctx.today) invalid("cycle_end", "is in the future");
+  store::exec(db, kCreateRun, tenant_id, stream_code, format_date(b), format_instant(ctx.now));
+  int64_t id;
+  bool done, planned;
+  {
+    Query q(db, kRun, tenant_id, stream_code, format_date(b));
+    q.next();
+    id = q.i64(0);
+    done = q.text(1) == "done";
+    planned = !q.null(2);
+  }
+  if (!planned) {
+    std::vector<int64_t> ids;
+    {
+      Query q(db, kPlanAccounts, tenant_id);
+      while (q.next()) ids.push_back(q.i64(0));
+    }
+    int64_t seq = 0;
+    for (size_t i = 0; i < ids.size(); i += static_cast<size_t>(chunk)) {
+      size_t j = std::min(ids.size(), i + static_cast<size_t>(chunk)) - 1;
+      store::exec(db, kInsertChunk, tenant_id, id, seq++, ids[i], ids[j]);
+    }
+    store::exec(db, kSetPlanned, seq, id);
+    audit(ctx, "bill_run.started", "bill_run", id, stream_code + " " + format_date(b));
+  }
+  tx.commit();
+  if (!planned && !done) done = finish_run(db, clock, tenant_id, id);  // no accounts: done now
+  return {id, done};
+}
+
+}  // namespace
+
+std::optional<ChunkResult> work_bill_run_chunk(store::Db& db, const Clock& clock,
+                                               std::optional<int64_t> run_id,
+                                               const std::string& worker) {
+  ChunkResult r;
+  {
+    store::Tx tx(db, true);
+    int64_t chunk_id, first, last;
+    std::string stream;
+    Date b;
+    {
+      Query q(db, kClaimChunk, run_id, run_id);
+      if (!q.next()) return std::nullopt;
+      chunk_id = q.i64(0);
+      first = q.i64(1);
+      last = q.i64(2);
+      r.run_id = q.i64(3);
+      r.tenant_id = q.i64(4);
+      stream = q.text(5);
+      b = *parse_date(q.text(6));
+    }
+    Ctx ctx = make_ctx(db, clock, r.tenant_id, "system");
+    r.invoices = bill_chunk(db, ctx, *ctx.tenant.stream(stream), price_map(db, r.tenant_id), b,
+                            first, last);
+    store::exec(db, kChunkDone, r.invoices, worker, format_instant(ctx.now), chunk_id);
+    if (r.invoices) store::exec(db, kRunInvoices, r.invoices, r.run_id);
+    tx.commit();
+  }
+  r.run_done = finish_run(db, clock, r.tenant_id, r.run_id);
+  return r;
+}
+
 BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
                            const std::string& stream_code, Date b, const BillRunOptions& opt) {
   BillRunResult r;
   r.stream = stream_code;
   r.cycle_end = b;
-  PriceMap prices;
-  {
-    store::Tx tx(db, true);
-    Ctx ctx = make_ctx(db, clock, tenant_id, "system");
-    const Stream& s = detail::require_stream(ctx, "stream", stream_code);
-    if (!domain::is_boundary(s.schedule, b))
-      invalid("cycle_end", "is not a billing date of stream " + stream_code);
-    if (b > ctx.today) invalid("cycle_end", "is in the future");
-    store::exec(db, kCreateRun, tenant_id, stream_code, format_date(b), format_instant(ctx.now));
-    Query q(db, kRun, tenant_id, stream_code, format_date(b));
-    q.next();
-    r.run_id = q.i64(0);
-    r.was_done = q.text(1) == "done";
-    while (q.next()) {
-    }
-    tx.commit();
-    if (r.was_done) return r;
-    prices = price_map(db, tenant_id);
-  }
+  auto [id, done] = plan_run(db, clock, tenant_id, stream_code, b, std::max(1, opt.chunk));
+  r.run_id = id;
+  r.was_done = done;
+  if (done || !opt.wait) return r;
   for (;;) {
-    store::Tx tx(db, true);
-    Ctx ctx = make_ctx(db, clock, tenant_id, "system");
-    const Stream& s = *ctx.tenant.stream(stream_code);
-    int64_t cursor;
-    {
-      Query q(db, kRun, tenant_id, stream_code, format_date(b));
-      q.next();
-      bool done = q.text(1) == "done";
-      cursor = q.i64(2);
-      while (q.next()) {
-      }
-      if (done) break;
+    // This run's chunks first; else help with any other (an earlier run of the stream that
+    // this one waits for may have no other worker).
+    auto c = work_bill_run_chunk(db, clock, id, opt.worker);
+    if (!c) c = work_bill_run_chunk(db, clock, std::nullopt, opt.worker);
+    if (c && c->run_id != id) continue;
+    if (c) {
+      r.invoices += c->invoices;
+      if (opt.after_chunk) opt.after_chunk(r.invoices);
+      if (c->run_done) break;
+      continue;
     }
-    std::vector<std::pair<int64_t, Minor>> accounts;
-    {
-      Query q(db, kChunkAccounts, tenant_id, cursor, opt.chunk);
-      while (q.next()) accounts.push_back({q.i64(0), q.i64(1)});
-    }
-    std::string now = format_instant(ctx.now);
-    if (accounts.empty()) {
-      store::exec(db, kFinishRun, now, r.run_id);
-      audit(ctx, "bill_run.finished", "bill_run", r.run_id, stream_code + " " + format_date(b));
-      tx.commit();
-      break;
-    }
-    int64_t lo = accounts.front().first, hi = accounts.back().first;
-    auto drafts = build_drafts(db, tenant_id, s, prices, b, lo, hi);
-    int64_t n = static_cast<int64_t>(drafts.size());
-    int64_t number = 0, txn = 0;
-    if (n > 0 && ctx.tenant.auto_finalize) {
-      number = next_counter(db, tenant_id, "invoice", n);
-      txn = next_counter(db, tenant_id, "ledger_txn", n);
-    }
-    InvoiceHeader h{domain::shift_cycles(s.schedule, b, -1), b, b, &s};
-    size_t ai = 0;
-    for (auto& d : drafts) {
-      while (accounts[ai].first != d.account_id) ++ai;
-      Minor credit = accounts[ai].second, before = credit;
-      write_invoice(db, tenant_id, h, d,
-                    ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt, txn++,
-                    credit, now);
-      if (credit != before) detail::set_account_credit(db, tenant_id, d.account_id, credit);
-    }
-    store::exec(db, kAdvanceRun, hi, n, r.run_id);
-    tx.commit();
-    r.invoices += n;
-    if (opt.after_chunk) opt.after_chunk(r.invoices);
+    // Nothing left to claim: the rest is with other workers, or already done.
+    if (finish_run(db, clock, tenant_id, id)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return r;
 }

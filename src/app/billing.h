@@ -2,10 +2,14 @@
 // Bill runs (C1) and the upcoming invoice (C4).
 //
 // A bill run invoices one stream for the cycle ending at `cycle_end` (a stream boundary,
-// not in the future). It walks the tenant's billing accounts in id order, in chunks, each
-// chunk one transaction that also moves the run's cursor; so a run that is repeated, or
-// resumed after a crash, never invoices an account twice (the unique key on
-// (account, stream, cycle_end) backs this up).
+// not in the future). Starting it splits the tenant's billing accounts, in id order, into
+// chunks. Any worker, in any process, claims a pending chunk and bills it in one transaction
+// that also marks the chunk done (on PostgreSQL the claim is a row lock taken with SKIP
+// LOCKED, so workers never wait for each other's chunks, and a dead worker's chunk is taken
+// over as soon as its transaction is rolled back). So a run that is repeated, resumed after
+// a crash, or worked by several processes never invoices an account twice (the unique key
+// on (account, stream, cycle_end) backs this up), and numbers stay gapless: they are taken
+// from the tenant's counter row inside the chunk's transaction.
 #include <functional>
 
 #include "app/context.h"
@@ -21,9 +25,21 @@ struct BillRunResult {
 };
 
 struct BillRunOptions {
-  int chunk = 500;  // billing accounts per transaction
+  int chunk = 500;    // billing accounts per chunk (one transaction each)
+  bool wait = true;   // false: only start the run; workers (remit serve) bill the chunks
+  std::string worker = "inline";  // recorded on the chunks this caller bills
   std::function<void(int64_t invoices_so_far)> after_chunk;  // progress / crash tests
 };
+
+struct ChunkResult {
+  int64_t tenant_id = 0, run_id = 0, invoices = 0;
+  bool run_done = false;  // this chunk was the run's last
+};
+// Claims and bills one pending chunk (of `run_id`, or of any tenant's running run);
+// nullopt when none is free. What `remit serve` workers call in a loop.
+std::optional<ChunkResult> work_bill_run_chunk(store::Db& db, const Clock& clock,
+                                               std::optional<int64_t> run_id,
+                                               const std::string& worker);
 
 BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
                            const std::string& stream, Date cycle_end,

@@ -2,9 +2,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <csignal>
 
 #include "app/tenants.h"
+#include "app/workers.h"
 #include "cli/commands.h"
 #include "cli/open.h"
 #include "http/server.h"
@@ -14,12 +17,13 @@ namespace remit::cli {
 void add_serve_command(CLI::App& app, Globals& g) {
   auto* serve = app.add_subcommand("serve", "serve the JSON API");
   static std::string listen = "127.0.0.1:8080";
-  static int io_threads = 2, db_threads = 4;
+  static int io_threads = 2, db_threads = 4, workers = 1;
   static bool print_demo_key = false;
   static std::string log_level = "info";
   serve->add_option("--listen", listen, "host:port (port 0 picks a free one)")->capture_default_str();
   serve->add_option("--io-threads", io_threads, "network threads")->capture_default_str();
   serve->add_option("--db-threads", db_threads, "database worker threads")->capture_default_str();
+  serve->add_option("--workers", workers, "bill-run worker threads (0: none)")->capture_default_str();
   serve->add_flag("--print-demo-key", print_demo_key,
                   "create and print a fresh API key for tenant 1 (make run)");
   serve->add_option("--log-level", log_level, "debug (one access-log line per request), info, warn")
@@ -50,11 +54,14 @@ void add_serve_command(CLI::App& app, Globals& g) {
     }
     http::Server server(o, clock);
     server.start();
+    app::BillRunWorkers bill_run_workers(g.db, clock, workers,
+                                         fmt::format("pid{}:{}", getpid(), server.port()));
     fmt::print("Remit is serving {} at http://{}:{}/  (health: /healthz, API: /v1, docs: /v1/openapi.json)\n",
                g.db, o.host, server.port());
     if (!key.empty()) fmt::print("Demo API key (tenant 1): {}\n  try: curl -H 'Authorization: Bearer {}' http://{}:{}/v1/invoices\n", key, key, o.host, server.port());
     std::fflush(stdout);
     server.run();  // returns after SIGINT/SIGTERM, once in-flight requests finish
+    bill_run_workers.stop();
     spdlog::info("stopped");
   });
 }

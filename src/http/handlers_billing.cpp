@@ -21,9 +21,12 @@ Response run_bill_runs(Call& c) {
   auto& b = c.body();
   auto stream = opt_string(b, "stream", 64);
   auto cycle_end = opt_date(b, "cycle_end");
+  app::BillRunOptions opt;
+  opt.wait = opt_bool(b, "wait").value_or(true);
+  opt.worker = "api";
   std::vector<app::BillRunResult> results;
   if (!stream && !cycle_end) {
-    results = app::run_due_bill_runs(*c.db, c.svc.clock, c.tenant_id);
+    results = app::run_due_bill_runs(*c.db, c.svc.clock, c.tenant_id, opt);
   } else {
     app::Ctx ctx = read_ctx(c);
     std::string code = pick_stream(ctx.tenant, stream);
@@ -33,7 +36,7 @@ Response run_bill_runs(Call& c) {
     if (cycle_end && !domain::is_boundary(s.schedule, end))
       invalid("cycle_end", "cycle_end must be a cycle boundary of the stream");
     if (end > ctx.today) invalid("cycle_end", "cycle_end must not be in the future");
-    results.push_back(app::run_bill_run(*c.db, c.svc.clock, c.tenant_id, code, end));
+    results.push_back(app::run_bill_run(*c.db, c.svc.clock, c.tenant_id, code, end, opt));
   }
   json::array runs;
   int64_t invoices = 0;

@@ -210,7 +210,8 @@ constexpr const char* kSchemas = R"JSON({
   "properties": {
   "stream": {"type": "string"},
   "cycle_end": {"allOf": [{"$ref": "#/components/schemas/Date"}],
-                "description": "a cycle boundary; default the latest one up to today"}}},
+                "description": "a cycle boundary; default the latest one up to today"},
+  "wait": {"type": "boolean", "description": "default true; false: start the runs and return, the servers' bill-run workers bill them (see GET /v1/bill-runs)"}}},
 "BillRunResults": {"type": "object", "properties": {
   "runs": {"type": "array", "items": {"type": "object", "properties": {
     "run_id": {"type": "integer"}, "stream": {"type": "string"},

@@ -271,6 +271,25 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_tenant ON audit_log (tenant_id, id);
 )SQL",
+    // 2: bill runs split into chunks of billing accounts that any worker process may claim
+    R"SQL(
+ALTER TABLE bill_runs ADD COLUMN chunks INTEGER;
+ALTER TABLE bill_runs DROP COLUMN cursor;
+CREATE TABLE bill_run_chunks (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES bill_runs(id),
+  seq INTEGER NOT NULL,
+  first_account INTEGER NOT NULL,
+  last_account INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  invoices INTEGER NOT NULL DEFAULT 0,
+  worker TEXT,
+  finished_at TEXT,
+  UNIQUE (tenant_id, run_id, seq)
+);
+CREATE INDEX chunks_pending ON bill_run_chunks (status, run_id, seq);
+)SQL",
 };
 
 constexpr const char* kCreateVersions =

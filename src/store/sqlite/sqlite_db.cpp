@@ -84,8 +84,10 @@ class SqliteDb final : public Db {
       it->second->reset();
       return *it->second;
     }
+    // Row locks are PostgreSQL's; SQLite's one writer makes "FOR UPDATE [SKIP LOCKED]" moot.
+    std::string_view text = sql.substr(0, sql.find(" FOR UPDATE"));
     sqlite3_stmt* s = nullptr;
-    int rc = sqlite3_prepare_v3(h_, sql.data(), static_cast<int>(sql.size()),
+    int rc = sqlite3_prepare_v3(h_, text.data(), static_cast<int>(text.size()),
                                 SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     if (rc != SQLITE_OK) fail(h_, rc);
     auto [ins, _] = cache_.emplace(std::string(sql), std::make_unique<SqliteStmt>(h_, s));
