@@ -34,8 +34,7 @@ class TestDatabase {
     schema_ = "t" + std::to_string(getpid()) + "_" + std::to_string(seq++);
     admin_ = store::open_db(base);
     admin_->exec_script("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
-    std::string b = base;
-    url_ = b + (b.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
+    url_ = store::with_schema(base, schema_);
   }
   ~TestDatabase() {
     if (admin_) try {

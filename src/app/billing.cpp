@@ -57,17 +57,20 @@ constexpr const char* kOneCharge =
     "SELECT c.id, c.account_id, a.billing_account_id, a.number, c.charge_date, c.description, "
     "c.quantity, c.unit_amount FROM charges c JOIN accounts a ON a.id = c.account_id "
     "WHERE c.tenant_id = ? AND c.id = ?";
-constexpr const char* kInsertInvoice =
-    "INSERT INTO invoices (tenant_id, account_id, stream, number, status, cycle_start, cycle_end, "
-    "issue_date, due_date, terms, subtotal, credit_applied, amount_due, created_at, finalized_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-constexpr const char* kInsertLine =
-    "INSERT INTO invoice_lines (tenant_id, invoice_id, account_id, kind, subscription_id, item_id, "
-    "description, period_start, period_end, cycle_start, quantity, unit_amount, amount) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* kMarkUsage = "UPDATE usage_records SET invoice_id = ? WHERE id = ?";
-constexpr const char* kMarkWork = "UPDATE work_entries SET invoice_id = ? WHERE id = ?";
-constexpr const char* kMarkCharge = "UPDATE charges SET invoice_id = ? WHERE id = ?";
+// Items billed by a chunk are staged in a temporary table, then marked in one statement each.
+constexpr const char* kStageTable =
+    "CREATE TEMP TABLE IF NOT EXISTS billed_items (kind TEXT NOT NULL, id BIGINT NOT NULL, "
+    "invoice_id BIGINT NOT NULL)";
+constexpr const char* kMarkUsage =
+    "UPDATE usage_records SET invoice_id = b.invoice_id FROM billed_items b "
+    "WHERE b.kind = 'usage' AND usage_records.id = b.id";
+constexpr const char* kMarkWork =
+    "UPDATE work_entries SET invoice_id = b.invoice_id FROM billed_items b "
+    "WHERE b.kind = 'work' AND work_entries.id = b.id";
+constexpr const char* kMarkCharges =
+    "UPDATE charges SET invoice_id = b.invoice_id FROM billed_items b "
+    "WHERE b.kind = 'charge' AND charges.id = b.id";
+constexpr const char* kUnstage = "DELETE FROM billed_items";
 constexpr const char* kCreateRun =
     "INSERT INTO bill_runs (tenant_id, stream, cycle_end, status, started_at) "
     "VALUES (?, ?, ?, 'running', ?) ON CONFLICT DO NOTHING";
@@ -248,33 +251,60 @@ struct InvoiceHeader {
   const Stream* stream;
 };
 
-// Writes one invoice with its lines; finalizes it when `number` is set.
-int64_t write_invoice(store::Db& db, int64_t tenant, const InvoiceHeader& h, const Draft& d,
-                      std::optional<int64_t> number, int64_t txn_id, Minor& credit,
-                      const std::string& now) {
+// The rows a chunk (or a single invoice) writes, collected and written table by table.
+struct InvoiceRows {
+  store::RowSet invoices{"invoices",
+                         {"id", "tenant_id", "account_id", "stream", "number", "status",
+                          "cycle_start", "cycle_end", "issue_date", "due_date", "terms", "subtotal",
+                          "credit_applied", "amount_due", "created_at", "finalized_at"}};
+  store::RowSet lines{"invoice_lines",
+                      {"tenant_id", "invoice_id", "account_id", "kind", "subscription_id", "item_id",
+                       "description", "period_start", "period_end", "cycle_start", "quantity",
+                       "unit_amount", "amount"}};
+  store::RowSet ledger = detail::ledger_rows();
+  store::RowSet billed{"billed_items", {"kind", "id", "invoice_id"}};
+
+  void write(store::Db& db) {
+    db.insert_rows(invoices);
+    db.insert_rows(lines);
+    db.insert_rows(ledger);
+    if (billed.rows() == 0) return;
+    db.exec_script(kStageTable);
+    db.insert_rows(billed);
+    store::exec(db, kMarkUsage);
+    store::exec(db, kMarkWork);
+    store::exec(db, kMarkCharges);
+    store::exec(db, kUnstage);
+  }
+};
+
+// Adds invoice `id` with its lines (and ledger, when finalized: `number` set).
+void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHeader& h,
+                 const Draft& d, std::optional<int64_t> number, int64_t txn_id, Minor& credit,
+                 const std::string& now) {
   Minor subtotal = d.subtotal();
   detail::Finalization f;
   if (number) f = detail::plan_finalization(subtotal, credit);
   auto fmt_opt = [](const std::optional<Date>& x) {
     return x ? std::optional(format_date(*x)) : std::nullopt;
   };
-  int64_t id = store::one_int(
-      db, kInsertInvoice, tenant, d.account_id, h.stream->code, number, number ? f.status : "draft",
-      fmt_opt(h.cycle_start), fmt_opt(h.cycle_end), format_date(h.issue),
-      format_date(domain::due_date(h.stream->terms, h.issue)), domain::terms_label(h.stream->terms),
-      subtotal, f.credit_applied, number ? f.amount_due : std::max<Minor>(subtotal, 0), now,
-      number ? std::optional(now) : std::nullopt);
+  out.invoices.add(id, tenant, d.account_id, h.stream->code, number, number ? f.status : "draft",
+                   fmt_opt(h.cycle_start), fmt_opt(h.cycle_end), format_date(h.issue),
+                   format_date(domain::due_date(h.stream->terms, h.issue)),
+                   domain::terms_label(h.stream->terms), subtotal, f.credit_applied,
+                   number ? f.amount_due : std::max<Minor>(subtotal, 0), now,
+                   number ? std::optional(now) : std::nullopt);
   for (auto& l : d.lines)
-    store::exec(db, kInsertLine, tenant, id, l.account_id, domain::line_kind_name(l.kind),
-                l.subscription_id ? std::optional(l.subscription_id) : std::nullopt,
-                l.item_id ? std::optional(l.item_id) : std::nullopt, l.description,
-                format_date(l.period_start), format_date(l.period_end), fmt_opt(l.cycle_start),
-                l.quantity, l.unit_amount, l.amount);
-  for (auto u : d.usage_ids) store::exec(db, kMarkUsage, id, u);
-  for (auto w : d.work_ids) store::exec(db, kMarkWork, id, w);
-  for (auto c : d.charge_ids) store::exec(db, kMarkCharge, id, c);
-  if (number) detail::post_finalization(db, tenant, h.issue, id, d.account_id, subtotal, f, txn_id);
-  return id;
+    out.lines.add(tenant, id, l.account_id, domain::line_kind_name(l.kind),
+                  l.subscription_id ? std::optional(l.subscription_id) : std::nullopt,
+                  l.item_id ? std::optional(l.item_id) : std::nullopt, l.description,
+                  format_date(l.period_start), format_date(l.period_end), fmt_opt(l.cycle_start),
+                  l.quantity, l.unit_amount, l.amount);
+  for (auto u : d.usage_ids) out.billed.add("usage", u, id);
+  for (auto w : d.work_ids) out.billed.add("work", w, id);
+  for (auto c : d.charge_ids) out.billed.add("charge", c, id);
+  if (number)
+    detail::add_finalization(out.ledger, tenant, h.issue, id, d.account_id, subtotal, f, txn_id);
 }
 
 }  // namespace
@@ -303,15 +333,19 @@ int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& pri
   }
   std::string now = format_instant(ctx.now);
   InvoiceHeader h{domain::shift_cycles(s.schedule, b, -1), b, b, &s};
+  auto ids = db.reserve_ids("invoices", n);
+  InvoiceRows rows;
   size_t ai = 0;
-  for (auto& d : drafts) {
+  for (size_t k = 0; k < drafts.size(); ++k) {
+    const Draft& d = drafts[k];
     while (accounts[ai].first != d.account_id) ++ai;
     Minor credit = accounts[ai].second, before = credit;
-    write_invoice(db, tenant_id, h, d,
-                  ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt, txn++, credit,
-                  now);
+    add_invoice(rows, ids[k], tenant_id, h, d,
+                ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt, txn++, credit,
+                now);
     if (credit != before) detail::set_account_credit(db, tenant_id, d.account_id, credit);
   }
+  rows.write(db);
   return n;
 }
 
@@ -543,8 +577,10 @@ int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stre
     txn = next_counter(ctx.db, ctx.tenant.id, "ledger_txn");
   }
   InvoiceHeader h{std::nullopt, std::nullopt, ctx.today, &s};
-  int64_t id =
-      write_invoice(ctx.db, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
+  int64_t id = ctx.db.reserve_ids("invoices", 1)[0];
+  InvoiceRows rows;
+  add_invoice(rows, id, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
+  rows.write(ctx.db);
   if (credit != before) detail::set_account_credit(ctx.db, ctx.tenant.id, d.account_id, credit);
   audit(ctx, "invoice.created", "invoice", id, "charge invoiced at once");
   return id;

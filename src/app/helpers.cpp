@@ -5,26 +5,33 @@ namespace remit::app::detail {
 using store::Query;
 
 namespace {
-constexpr const char* kLedgerInsert =
-    "INSERT INTO ledger_entries (tenant_id, txn_id, entry_date, book, account_id, invoice_id, "
-    "payment_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kAccountExists = "SELECT 1 FROM accounts WHERE tenant_id = ? AND id = ?";
 constexpr const char* kSetCredit =
     "UPDATE accounts SET credit_balance = ? WHERE tenant_id = ? AND id = ?";
 }  // namespace
 
-void post_ledger(store::Db& db, int64_t tenant_id, Date date, std::initializer_list<Posting> legs,
-                 int64_t txn_id) {
+store::RowSet ledger_rows() {
+  return {"ledger_entries", {"tenant_id", "txn_id", "entry_date", "book", "account_id",
+                             "invoice_id", "payment_id", "amount"}};
+}
+
+void add_ledger(store::RowSet& rows, int64_t tenant_id, int64_t txn_id, Date date,
+                const std::vector<Posting>& legs) {
   Minor sum = 0;
   for (auto& l : legs) sum += l.amount;
   if (sum != 0) throw Error(Code::Internal, "unbalanced ledger transaction");
-  if (txn_id == 0) txn_id = next_counter(db, tenant_id, "ledger_txn");
   std::string d = format_date(date);
-  for (auto& l : legs) {
-    if (l.amount == 0) continue;
-    store::exec(db, kLedgerInsert, tenant_id, txn_id, d, l.book, l.account_id, l.invoice_id,
-                l.payment_id, l.amount);
-  }
+  for (auto& l : legs)
+    if (l.amount != 0)
+      rows.add(tenant_id, txn_id, d, l.book, l.account_id, l.invoice_id, l.payment_id, l.amount);
+}
+
+void post_ledger(store::Db& db, int64_t tenant_id, Date date, const std::vector<Posting>& legs,
+                 int64_t txn_id) {
+  if (txn_id == 0) txn_id = next_counter(db, tenant_id, "ledger_txn");
+  auto rows = ledger_rows();
+  add_ledger(rows, tenant_id, txn_id, date, legs);
+  db.insert_rows(rows);
 }
 
 Finalization plan_finalization(Minor subtotal, Minor& credit) {
@@ -40,18 +47,16 @@ Finalization plan_finalization(Minor subtotal, Minor& credit) {
   return f;
 }
 
-void post_finalization(store::Db& db, int64_t tenant_id, Date date, int64_t invoice_id,
-                       int64_t account_id, Minor subtotal, const Finalization& f, int64_t txn_id) {
+void add_finalization(store::RowSet& rows, int64_t tenant_id, Date date, int64_t invoice_id,
+                      int64_t account_id, Minor subtotal, const Finalization& f, int64_t txn_id) {
   if (subtotal >= 0)
-    post_ledger(db, tenant_id, date,
-                {{"ar", account_id, invoice_id, {}, f.amount_due},
-                 {"credit", account_id, {}, {}, f.credit_applied},
-                 {"revenue", {}, {}, {}, -subtotal}},
-                txn_id);
+    add_ledger(rows, tenant_id, txn_id, date,
+               {{"ar", account_id, invoice_id, {}, f.amount_due},
+                {"credit", account_id, {}, {}, f.credit_applied},
+                {"revenue", {}, {}, {}, -subtotal}});
   else  // a net credit (e.g. prepaid service cancelled) becomes account credit
-    post_ledger(db, tenant_id, date,
-                {{"revenue", {}, {}, {}, -subtotal}, {"credit", account_id, {}, {}, subtotal}},
-                txn_id);
+    add_ledger(rows, tenant_id, txn_id, date,
+               {{"revenue", {}, {}, {}, -subtotal}, {"credit", account_id, {}, {}, subtotal}});
 }
 
 Minor account_credit(store::Db& db, int64_t tenant_id, int64_t account_id) {

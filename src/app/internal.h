@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the use cases; not part of the app's public surface.
-#include <initializer_list>
+#include <vector>
 
 #include "app/context.h"
 
@@ -17,9 +17,14 @@ struct Posting {
   Minor amount;
 };
 
-// Writes one balanced ledger transaction (Internal error if the legs do not sum to zero);
-// legs of zero are skipped. `txn_id` 0 allocates one.
-void post_ledger(store::Db& db, int64_t tenant_id, Date date, std::initializer_list<Posting> legs,
+// Ledger rows are collected in a RowSet (the bill run writes a whole chunk's at once).
+store::RowSet ledger_rows();
+// Appends one balanced ledger transaction (Internal error if the legs do not sum to zero);
+// legs of zero are skipped.
+void add_ledger(store::RowSet& rows, int64_t tenant_id, int64_t txn_id, Date date,
+                const std::vector<Posting>& legs);
+// Writes one balanced transaction now; `txn_id` 0 allocates one.
+void post_ledger(store::Db& db, int64_t tenant_id, Date date, const std::vector<Posting>& legs,
                  int64_t txn_id = 0);
 
 // Finalizing an invoice of `subtotal`: the account's available `credit` (updated in place;
@@ -31,8 +36,8 @@ struct Finalization {
 };
 Finalization plan_finalization(Minor subtotal, Minor& credit);
 // The ledger transaction of a finalization planned above.
-void post_finalization(store::Db& db, int64_t tenant_id, Date date, int64_t invoice_id,
-                       int64_t account_id, Minor subtotal, const Finalization& f, int64_t txn_id);
+void add_finalization(store::RowSet& rows, int64_t tenant_id, Date date, int64_t invoice_id,
+                      int64_t account_id, Minor subtotal, const Finalization& f, int64_t txn_id);
 
 Minor account_credit(store::Db& db, int64_t tenant_id, int64_t account_id);
 void set_account_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor credit);

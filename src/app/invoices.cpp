@@ -97,7 +97,10 @@ Invoice finalize_invoice(Ctx& ctx, int64_t id) {
   int64_t number = next_counter(ctx.db, ctx.tenant.id, "invoice");
   store::exec(ctx.db, kFinalize, number, f.status, f.credit_applied, f.amount_due,
               format_instant(ctx.now), ctx.tenant.id, id);
-  detail::post_finalization(ctx.db, ctx.tenant.id, ctx.today, id, inv.account_id, inv.subtotal, f, 0);
+  auto ledger = detail::ledger_rows();
+  detail::add_finalization(ledger, ctx.tenant.id, ctx.today, id, inv.account_id, inv.subtotal, f,
+                           next_counter(ctx.db, ctx.tenant.id, "ledger_txn"));
+  ctx.db.insert_rows(ledger);
   if (credit != before) detail::set_account_credit(ctx.db, ctx.tenant.id, inv.account_id, credit);
   audit(ctx, "invoice.finalized", "invoice", id);
   return get_invoice(ctx, id);

@@ -31,9 +31,6 @@ constexpr const char* kApps =
 constexpr const char* kBillingAccount =
     "SELECT a.billing_account_id, p.number FROM accounts a "
     "JOIN accounts p ON p.id = a.billing_account_id WHERE a.tenant_id = ? AND a.id = ?";
-constexpr const char* kLedgerLeg =
-    "INSERT INTO ledger_entries (tenant_id, txn_id, entry_date, book, account_id, invoice_id, "
-    "payment_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 std::string confirmation_code() {
   static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -87,13 +84,9 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
   int64_t id = store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method,
                               in.reference, in.amount, format_date(received), confirmation,
                               format_instant(ctx.now));
-  Payment p;
-  p.id = id;
-  int64_t txn = next_counter(ctx.db, ctx.tenant.id, "ledger_txn");
-  std::string day = format_date(ctx.today);
+  // One ledger transaction: cash in, receivable down per invoice, the rest account credit.
+  std::vector<detail::Posting> legs = {{"cash", {}, {}, id, in.amount}};
   Minor left = in.amount;
-  store::exec(ctx.db, kLedgerLeg, ctx.tenant.id, txn, day, "cash", store::null, store::null, id,
-              in.amount);
   for (auto& [inv, due] : targets) {
     if (left == 0) break;
     Minor a = std::min(left, due);
@@ -101,14 +94,14 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
     left -= a;
     store::exec(ctx.db, kPay, a, a, a, ctx.tenant.id, inv);
     store::exec(ctx.db, kInsertApp, ctx.tenant.id, id, inv, a);
-    store::exec(ctx.db, kLedgerLeg, ctx.tenant.id, txn, day, "ar", in.account_id, inv, id, -a);
+    legs.push_back({"ar", in.account_id, inv, id, -a});
   }
   if (left > 0) {
-    store::exec(ctx.db, kLedgerLeg, ctx.tenant.id, txn, day, "credit", in.account_id, store::null,
-                id, -left);
+    legs.push_back({"credit", in.account_id, {}, id, -left});
     Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, in.account_id);
     detail::set_account_credit(ctx.db, ctx.tenant.id, in.account_id, credit + left);
   }
+  detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today, legs);
   audit(ctx, "payment.posted", "payment", id, in.method + " " + minor_to_decimal(in.amount));
   return get_payment(ctx, id);
 }

@@ -5,6 +5,9 @@
 namespace remit::cli {
 // The bench's synthetic provider (test mode, clock at 2026-03-01, nothing billed) in `path`.
 void seed_synthetic(const std::string& path, int64_t accounts);
-void bench_bill_run(const std::string& dir, int64_t accounts, int chunk);
+// --db: a PostgreSQL URL benches that server (in schemas remit_bench, remit_bench_floor);
+// anything else benches fresh SQLite files in `dir`.
+void bench_bill_run(const std::string& db, const std::string& dir, int64_t accounts, int chunk,
+                    int workers);
 void bench_api(const std::string& dir, int connections, double seconds, int idle);
 }  // namespace remit::cli

@@ -9,12 +9,14 @@ void add_bench_commands(CLI::App& app, Globals& g) {
   bench->require_subcommand(1);
   auto* br = bench->add_subcommand("bill-run", "month-end bill run against its insert floor");
   static int64_t accounts = 10000;
-  static int chunk = 1000;
+  static int chunk = 1000, workers = 1;
   static std::string dir = "build/bench";
   br->add_option("--accounts", accounts, "synthetic accounts")->capture_default_str();
   br->add_option("--chunk", chunk, "billing accounts per transaction")->capture_default_str();
   br->add_option("--dir", dir, "folder for the fresh database files")->capture_default_str();
-  br->callback([] { bench_bill_run(dir, accounts, chunk); });
+  br->add_option("--workers", workers, "bill-run workers (threads, own connections)")
+      ->capture_default_str();
+  br->callback([&g] { bench_bill_run(g.db, dir, accounts, chunk, workers); });
   auto* api = bench->add_subcommand("api", "API req/s and p99, each endpoint beside /healthz");
   static int conns = 100, idle = 0;
   static double seconds = 3;

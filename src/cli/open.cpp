@@ -4,7 +4,7 @@
 
 namespace remit::cli {
 std::unique_ptr<store::Db> open_migrated(const std::string& url) {
-  if (!url.starts_with("postgres")) {
+  if (!store::is_postgres_url(url)) {
     auto parent = std::filesystem::path(url).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
   }

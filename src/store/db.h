@@ -13,11 +13,46 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace remit::store {
 
 struct Null {};
 inline constexpr Null null{};
+
+// Rows for one table, collected in memory and written in one go by Db::insert_rows.
+struct RowSet {
+  struct Cell {
+    enum Kind : uint8_t { Null, Int, Text } kind = Null;
+    int64_t i = 0;
+    std::string s;
+  };
+  RowSet(std::string t, std::vector<std::string> cols) : table(std::move(t)), columns(std::move(cols)) {}
+  template <class... A>
+  void add(const A&... v) {
+    static_assert(sizeof...(A) > 0);
+    (push(v), ...);
+  }
+  size_t rows() const { return columns.empty() ? 0 : cells.size() / columns.size(); }
+  void clear() { cells.clear(); }
+
+  std::string table;
+  std::vector<std::string> columns;
+  std::vector<Cell> cells;  // row-major
+
+ private:
+  void push(int64_t v) { cells.push_back({Cell::Int, v, {}}); }
+  void push(int v) { push(static_cast<int64_t>(v)); }
+  void push(bool v) { push(static_cast<int64_t>(v)); }
+  void push(std::string v) { cells.push_back({Cell::Text, 0, std::move(v)}); }
+  void push(const char* v) { push(std::string(v)); }
+  void push(std::string_view v) { push(std::string(v)); }
+  void push(Null) { cells.push_back({}); }
+  template <class T>
+  void push(const std::optional<T>& v) {
+    if (v) push(*v); else push(Null{});
+  }
+};
 
 class Stmt {
  public:
@@ -43,11 +78,25 @@ class Db {
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
-  virtual std::string backend() const = 0;  // "sqlite"
+  virtual std::string backend() const = 0;  // "sqlite" | "postgres"
+
+  // Bulk writes, used by bill runs (and their benchmark floor): one prepared INSERT per row
+  // on SQLite, COPY on PostgreSQL. In the caller's transaction.
+  virtual void insert_rows(const RowSet& rows) = 0;
+  // `n` fresh ids for `table`'s integer primary key, for rows inserted with explicit ids in
+  // this transaction (REQUIRES: inside a write transaction).
+  virtual std::vector<int64_t> reserve_ids(std::string_view table, int64_t n) = 0;
 };
 
-// Opens "path/to/file.db" (SQLite); later "postgresql://..." too.
+// Opens "path/to/file.db" (SQLite) or "postgresql://..." (PostgreSQL).
 std::unique_ptr<Db> open_db(const std::string& url);
+inline bool is_postgres_url(std::string_view url) {
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+// A PostgreSQL URL whose connections work in `schema` (search_path), for tests and benches.
+inline std::string with_schema(const std::string& url, const std::string& schema) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
 
 // Binds arguments in order: integers, strings, optionals, `null`.
 class Query {

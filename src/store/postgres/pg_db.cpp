@@ -135,7 +135,64 @@ class PgDb final : public Db {
   }
   std::string backend() const override { return "postgres"; }
 
+  void insert_rows(const RowSet& rs) override {
+    if (rs.rows() == 0) return;
+    std::string sql = "COPY " + rs.table + " (";
+    for (size_t i = 0; i < rs.columns.size(); ++i) sql += (i ? ", " : "") + rs.columns[i];
+    sql += ") FROM STDIN";
+    {
+      Result r{PQexec(conn_, sql.c_str())};
+      if (PQresultStatus(r.r) != PGRES_COPY_IN) fail(conn_, r.r);
+    }
+    std::string buf;
+    size_t n = rs.columns.size();
+    for (size_t row = 0; row < rs.rows(); ++row) {
+      for (size_t c = 0; c < n; ++c) {
+        if (c) buf += '\t';
+        const auto& cell = rs.cells[row * n + c];
+        if (cell.kind == RowSet::Cell::Int) buf += std::to_string(cell.i);
+        else if (cell.kind == RowSet::Cell::Text) append_copy_text(buf, cell.s);
+        else buf += "\\N";
+      }
+      buf += '\n';
+      if (buf.size() > (1 << 20)) flush_copy(buf);
+    }
+    flush_copy(buf);
+    if (PQputCopyEnd(conn_, nullptr) != 1) fail(conn_, nullptr);
+    Result r{PQgetResult(conn_)};
+    if (PQresultStatus(r.r) != PGRES_COMMAND_OK) {
+      while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+      fail(conn_, r.r);
+    }
+    while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+  }
+
+  std::vector<int64_t> reserve_ids(std::string_view table, int64_t n) override {
+    Query q(*this, "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)",
+            std::string(table), n);
+    std::vector<int64_t> ids;
+    ids.reserve(n);
+    while (q.next()) ids.push_back(q.i64(0));
+    return ids;
+  }
+
  private:
+  static void append_copy_text(std::string& buf, const std::string& v) {
+    for (char ch : v) {
+      switch (ch) {
+        case '\\': buf += "\\\\"; break;
+        case '\t': buf += "\\t"; break;
+        case '\n': buf += "\\n"; break;
+        case '\r': buf += "\\r"; break;
+        default: buf += ch;
+      }
+    }
+  }
+  void flush_copy(std::string& buf) {
+    if (!buf.empty() && PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1)
+      fail(conn_, nullptr);
+    buf.clear();
+  }
   void connect() {
     conn_ = PQconnectdb(url_.c_str());
     if (PQstatus(conn_) != CONNECTION_OK) {

@@ -118,6 +118,38 @@ class SqliteDb final : public Db {
   }
   std::string backend() const override { return "sqlite"; }
 
+  void insert_rows(const RowSet& rs) override {
+    if (rs.rows() == 0) return;
+    std::string sql = "INSERT INTO " + rs.table + " (";
+    std::string qs;
+    for (size_t i = 0; i < rs.columns.size(); ++i) {
+      sql += (i ? ", " : "") + rs.columns[i];
+      qs += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + qs + ")";
+    Stmt& st = prepare(sql);
+    size_t n = rs.columns.size();
+    for (size_t r = 0; r < rs.rows(); ++r) {
+      st.reset();
+      for (size_t c = 0; c < n; ++c) {
+        const auto& cell = rs.cells[r * n + c];
+        int i = static_cast<int>(c) + 1;
+        if (cell.kind == RowSet::Cell::Int) st.bind_int(i, cell.i);
+        else if (cell.kind == RowSet::Cell::Text) st.bind_text(i, cell.s);
+        else st.bind_null(i);
+      }
+      while (st.step()) {}
+    }
+  }
+
+  // The write transaction holds SQLite's only write lock: ids past the largest are free.
+  std::vector<int64_t> reserve_ids(std::string_view table, int64_t n) override {
+    int64_t max = one_int(*this, "SELECT COALESCE(MAX(id), 0) FROM " + std::string(table));
+    std::vector<int64_t> ids(n);
+    for (int64_t i = 0; i < n; ++i) ids[i] = max + 1 + i;
+    return ids;
+  }
+
  private:
   // A cached statement left mid-result would keep its read snapshot past the transaction's
   // end; once another connection writes, this one's next BEGIN IMMEDIATE then fails with
@@ -144,7 +176,7 @@ class SqliteDb final : public Db {
 std::unique_ptr<Db> open_postgres(const std::string& url);
 
 std::unique_ptr<Db> open_db(const std::string& url) {
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) return open_postgres(url);
+  if (is_postgres_url(url)) return open_postgres(url);
   std::string path = url.starts_with("sqlite://") ? url.substr(9) : url;
   return std::make_unique<SqliteDb>(path);
 }
