@@ -211,9 +211,6 @@ double floor_seconds_pg(const std::string& src, const std::string& dst, int64_t&
       cols.push_back(list.substr(i, j - i));
     }
     store::RowSet batch(t.name, cols);
-    store::Tx read(*from, false);
-    store::Query sel(*from, fmt::format("SELECT {} FROM {} ORDER BY id", t.cols, t.name));
-    auto& st = sel.stmt();
     auto flush = [&] {
       double t0 = now_s();
       to->insert_rows(batch);
@@ -221,15 +218,23 @@ double floor_seconds_pg(const std::string& src, const std::string& dst, int64_t&
       rows += static_cast<int64_t>(batch.rows());
       batch.clear();
     };
-    while (st.step()) {
-      for (int c = 0; c < t.n; ++c) {
-        if (st.is_null(c)) batch.add(store::null);
-        else if (st.is_integer(c)) batch.add(st.col_int(c));
-        else batch.add(st.col_text(c));
+    // A server-side cursor keeps memory bounded: 100,000 rows at a time.
+    store::Tx read(*from, false);
+    from->exec_script(fmt::format("DECLARE floor_rows NO SCROLL CURSOR FOR SELECT {} FROM {} ORDER BY id",
+                                  t.cols, t.name));
+    for (;;) {
+      store::Query sel(*from, "FETCH 100000 FROM floor_rows");
+      auto& st = sel.stmt();
+      while (st.step()) {
+        for (int c = 0; c < t.n; ++c) {
+          if (st.is_null(c)) batch.add(store::null);
+          else if (st.is_integer(c)) batch.add(st.col_int(c));
+          else batch.add(st.col_text(c));
+        }
       }
-      if (batch.rows() >= 100000) flush();
+      if (batch.rows() == 0) break;
+      flush();
     }
-    flush();
   }
   double t0 = now_s();
   tx.commit();

@@ -57,7 +57,7 @@ void add_serve_command(CLI::App& app, Globals& g) {
     app::BillRunWorkers bill_run_workers(g.db, clock, workers,
                                          fmt::format("pid{}:{}", getpid(), server.port()));
     fmt::print("Remit is serving {} at http://{}:{}/  (health: /healthz, API: /v1, docs: /v1/openapi.json)\n",
-               g.db, o.host, server.port());
+               store::redact_url(g.db), o.host, server.port());
     if (!key.empty()) fmt::print("Demo API key (tenant 1): {}\n  try: curl -H 'Authorization: Bearer {}' http://{}:{}/v1/invoices\n", key, key, o.host, server.port());
     std::fflush(stdout);
     server.run();  // returns after SIGINT/SIGTERM, once in-flight requests finish

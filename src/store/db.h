@@ -93,6 +93,15 @@ std::unique_ptr<Db> open_db(const std::string& url);
 inline bool is_postgres_url(std::string_view url) {
   return url.starts_with("postgres://") || url.starts_with("postgresql://");
 }
+// The URL with any password replaced by ***, for logs and messages.
+inline std::string redact_url(std::string url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
+  return url;
+}
 // A PostgreSQL URL whose connections work in `schema` (search_path), for tests and benches.
 inline std::string with_schema(const std::string& url, const std::string& schema) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;

@@ -1,6 +1,8 @@
 // SQLite backend of store::Db: WAL, one connection per thread, cached statements.
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
 #include <unordered_map>
 
 #include "store/db.h"
@@ -71,8 +73,19 @@ class SqliteDb final : public Db {
       throw Error(Code::Internal, "cannot open database " + path + ": " + msg);
     }
     sqlite3_busy_timeout(h_, 10000);
-    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=8192;");
+    // Switching a new file to WAL needs a moment alone with it, which the busy handler does
+    // not wait for; two processes opening it together (two migrators) retry here.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        exec_script("PRAGMA journal_mode=WAL");
+        break;
+      } catch (const Error& e) {
+        if (e.code != Code::Retryable || attempt == 100) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    exec_script("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; "
+                "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=8192;");
   }
   ~SqliteDb() override {
     cache_.clear();
