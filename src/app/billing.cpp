@@ -52,6 +52,9 @@ constexpr const char* kClaimChunk =
     "AND NOT EXISTS (SELECT 1 FROM bill_runs e WHERE e.tenant_id = r.tenant_id "
     "AND e.stream = r.stream AND e.cycle_end < r.cycle_end AND e.status <> 'done') "
     "ORDER BY c.run_id, c.seq LIMIT 1 FOR UPDATE OF c SKIP LOCKED";
+constexpr const char* kAnyPending =
+    "SELECT 1 FROM bill_run_chunks WHERE status = 'pending' "
+    "AND (CAST(? AS BIGINT) IS NULL OR run_id = ?) LIMIT 1";
 constexpr const char* kChunkDone =
     "UPDATE bill_run_chunks SET status = 'done', invoices = ?, worker = ?, finished_at = ? "
     "WHERE id = ?";
@@ -163,6 +166,11 @@ std::pair<int64_t, bool> plan_run(store::Db& db, const Clock& clock, int64_t ten
 std::optional<ChunkResult> work_bill_run_chunk(store::Db& db, const Clock& clock,
                                                std::optional<int64_t> run_id,
                                                const std::string& worker) {
+  {  // Idle workers look first without taking SQLite's write lock.
+    store::Tx look(db, false);
+    Query q(db, kAnyPending, run_id, run_id);
+    if (!q.next()) return std::nullopt;
+  }
   ChunkResult r;
   {
     store::Tx tx(db, true);
