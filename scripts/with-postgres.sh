@@ -18,7 +18,7 @@ trap cleanup EXIT
 as_pg "$PGBIN/initdb" -D "$dir/data" -U remit --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
 # fsync off: a throwaway test cluster; max_connections for several servers and worker pools.
 as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o \
-  "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300" \
+  "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=512MB" \
   start >/dev/null
 as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U remit remit_test
 export REMIT_TEST_PG_URL="postgresql://remit@127.0.0.1:$port/remit_test"

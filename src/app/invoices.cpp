@@ -29,10 +29,12 @@ constexpr const char* kApplyCredit =
     "WHERE tenant_id = ? AND id = ?";
 constexpr const char* kNotes =
     "SELECT id, number, invoice_id, account_id, amount, reason, created_at FROM credit_notes "
-    "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR invoice_id = ?) AND id > ? ORDER BY id LIMIT ?";
+    "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR invoice_id = ?) AND id > ? ORDER BY id "
+    "LIMIT ?";
 constexpr const char* kLedger =
     "SELECT id, txn_id, entry_date, book, account_id, invoice_id, payment_id, amount "
-    "FROM ledger_entries WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND id > ? "
+    "FROM ledger_entries WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND "
+    "id > ? "
     "ORDER BY id LIMIT ?";
 
 Invoice read(Query& q) {
@@ -76,12 +78,14 @@ Invoice get_invoice(Ctx& ctx, int64_t id) {
 
 Page<Invoice> list_invoices(Ctx& ctx, const InvoiceFilter& f, const PageReq& page) {
   static const char* statuses[] = {"draft", "open", "paid", "void", "uncollectible"};
-  if (f.status && std::find(std::begin(statuses), std::end(statuses), *f.status) == std::end(statuses))
+  if (f.status &&
+      std::find(std::begin(statuses), std::end(statuses), *f.status) == std::end(statuses))
     invalid("status", "must be draft, open, paid, void or uncollectible");
   int limit = detail::clamp_limit(page.limit);
   Query q(ctx.db,
           std::string(kCols) +
-              "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+              "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND (CAST(? "
+              "AS TEXT) IS NULL OR status = ?) "
               "AND id > ? ORDER BY id LIMIT ?",
           ctx.tenant.id, f.account_id, f.account_id, f.status, f.status, page.after, limit + 1);
   std::vector<Invoice> rows;
@@ -121,7 +125,8 @@ Invoice void_invoice(Ctx& ctx, int64_t id) {
                          {"credit", inv.account_id, {}, {}, -inv.credit_applied}});
     if (inv.credit_applied != 0) {
       Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, inv.account_id);
-      detail::set_account_credit(ctx.db, ctx.tenant.id, inv.account_id, credit + inv.credit_applied);
+      detail::set_account_credit(ctx.db, ctx.tenant.id, inv.account_id,
+                                 credit + inv.credit_applied);
     }
     store::exec(ctx.db, kSetStatus, "void", 0, ctx.tenant.id, id);
   }
@@ -132,15 +137,16 @@ Invoice void_invoice(Ctx& ctx, int64_t id) {
 Invoice mark_uncollectible(Ctx& ctx, int64_t id) {
   Invoice inv = load_header(ctx, id);
   if (inv.status != "open") precondition("only an open invoice can be marked uncollectible");
-  detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today,
-                      {{"bad_debt", {}, {}, {}, inv.amount_due},
-                       {"ar", inv.account_id, id, {}, -inv.amount_due}});
+  detail::post_ledger(
+      ctx.db, ctx.tenant.id, ctx.today,
+      {{"bad_debt", {}, {}, {}, inv.amount_due}, {"ar", inv.account_id, id, {}, -inv.amount_due}});
   store::exec(ctx.db, kSetStatus, "uncollectible", 0, ctx.tenant.id, id);
   audit(ctx, "invoice.marked_uncollectible", "invoice", id, minor_to_decimal(inv.amount_due));
   return get_invoice(ctx, id);
 }
 
-CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount, const std::string& reason) {
+CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount,
+                              const std::string& reason) {
   Invoice inv = [&] {
     try {
       return load_header(ctx, invoice_id);
@@ -180,7 +186,8 @@ CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount, const 
   return {id, number, invoice_id, inv.account_id, amount, reason, format_instant(ctx.now)};
 }
 
-Page<CreditNote> list_credit_notes(Ctx& ctx, std::optional<int64_t> invoice_id, const PageReq& page) {
+Page<CreditNote> list_credit_notes(Ctx& ctx, std::optional<int64_t> invoice_id,
+                                   const PageReq& page) {
   int limit = detail::clamp_limit(page.limit);
   Query q(ctx.db, kNotes, ctx.tenant.id, invoice_id, invoice_id, page.after, limit + 1);
   std::vector<CreditNote> rows;

@@ -24,7 +24,8 @@ constexpr const char* kPay =
     "status = CASE WHEN amount_due - ? = 0 THEN 'paid' ELSE status END "
     "WHERE tenant_id = ? AND id = ?";
 constexpr const char* kInsertApp =
-    "INSERT INTO payment_applications (tenant_id, payment_id, invoice_id, amount) VALUES (?, ?, ?, ?)";
+    "INSERT INTO payment_applications (tenant_id, payment_id, invoice_id, amount) VALUES (?, ?, ?, "
+    "?)";
 constexpr const char* kApps =
     "SELECT invoice_id, amount FROM payment_applications WHERE tenant_id = ? AND payment_id = ? "
     "ORDER BY id";
@@ -73,7 +74,8 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
   std::vector<std::pair<int64_t, Minor>> targets;
   if (in.invoice_id) {
     Query q(ctx.db, kChosen, ctx.tenant.id, *in.invoice_id);
-    if (!q.next() || q.i64(3) != in.account_id) invalid("invoice_id", "no such invoice on this account");
+    if (!q.next() || q.i64(3) != in.account_id)
+      invalid("invoice_id", "no such invoice on this account");
     if (q.text(2) != "open") invalid("invoice_id", "the invoice is not open");
     targets.push_back({q.i64(0), q.i64(1)});
   } else {
@@ -81,9 +83,9 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
     while (q.next()) targets.push_back({q.i64(0), q.i64(1)});
   }
   std::string confirmation = confirmation_code();
-  int64_t id = store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method,
-                              in.reference, in.amount, format_date(received), confirmation,
-                              format_instant(ctx.now));
+  int64_t id =
+      store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method, in.reference,
+                     in.amount, format_date(received), confirmation, format_instant(ctx.now));
   // One ledger transaction: cash in, receivable down per invoice, the rest account credit.
   std::vector<detail::Posting> legs = {{"cash", {}, {}, id, in.amount}};
   Minor left = in.amount;
@@ -128,7 +130,8 @@ Page<Payment> list_payments(Ctx& ctx, std::optional<int64_t> account_id, const P
   std::vector<int64_t> ids;
   {
     Query q(ctx.db,
-            "SELECT id FROM payments WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) "
+            "SELECT id FROM payments WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR "
+            "account_id = ?) "
             "AND id > ? ORDER BY id LIMIT ?",
             ctx.tenant.id, account_id, account_id, page.after, limit + 1);
     while (q.next()) ids.push_back(q.i64(0));

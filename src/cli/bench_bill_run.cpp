@@ -21,9 +21,7 @@ namespace remit::cli {
 namespace {
 using Seconds = std::chrono::duration<double>;
 
-double now_s() {
-  return Seconds(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return Seconds(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 struct Synthetic {
   int64_t tenant = 0;
@@ -39,10 +37,12 @@ void build_postgres(store::Db& db, const Synthetic& s, int64_t n, const std::str
   auto run = [&](const std::string& sql) { db.exec_script(sql); };
   std::string t = std::to_string(s.tenant), N = std::to_string(n), q = "'" + now + "'";
   run("INSERT INTO accounts (id, tenant_id, number, name, billing_account_id, created_at) "
-      "SELECT i, " + t + ", lpad(i::text, 7, '0'), 'Customer ' || i, i, " + q +
-      " FROM generate_series(1, " + N + ") i");
+      "SELECT i, " +
+      t + ", lpad(i::text, 7, '0'), 'Customer ' || i, i, " + q + " FROM generate_series(1, " + N +
+      ") i");
   run(fmt::format(
-      "INSERT INTO subscriptions (id, tenant_id, account_id, price_id, stream, start_date, created_at) "
+      "INSERT INTO subscriptions (id, tenant_id, account_id, price_id, stream, start_date, "
+      "created_at) "
       "SELECT 3*i-2, {0}, i, CASE WHEN i % 4 = 0 THEN {1} ELSE {2} END, 'recurring', '{3}', {4} "
       "FROM generate_series(1, {5}) i UNION ALL "
       "SELECT 3*i-1, {0}, i, {6}, 'recurring', '{7}', {4} FROM generate_series(1, {5}) i UNION ALL "
@@ -65,7 +65,8 @@ void build_postgres(store::Db& db, const Synthetic& s, int64_t n, const std::str
       "150 + (i % 5) * 25, 9500, 'T-' || i, 'Site visit', {1} FROM generate_series(10, {2}, 10) i",
       t, q, N));
   run("SELECT setval(pg_get_serial_sequence('accounts', 'id'), " + N + ")");
-  run("SELECT setval(pg_get_serial_sequence('subscriptions', 'id'), " + std::to_string(3 * n) + ")");
+  run("SELECT setval(pg_get_serial_sequence('subscriptions', 'id'), " + std::to_string(3 * n) +
+      ")");
   run("ANALYZE");
 }
 
@@ -86,14 +87,16 @@ Synthetic build(store::Db& db, const Clock& clock, int64_t n) {
       auto p = app::create_product(ctx, name, "");
       return app::create_price(ctx, {p.id, kind, timing, iv, amt, stream}).id;
     };
-    s.managed = price("Managed network service", "recurring", "arrears", "month", 49900, "recurring");
+    s.managed =
+        price("Managed network service", "recurring", "arrears", "month", 49900, "recurring");
     s.backup = price("Backup storage (GB)", "metered", "arrears", "", 12, "recurring");
     s.seats = price("Licensed seats", "recurring", "advance", "month", 1850, "recurring");
-    s.desk = price("Service desk (bi-weekly)", "recurring", "advance", "two_weeks", 12000, "services");
+    s.desk =
+        price("Service desk (bi-weekly)", "recurring", "advance", "two_weeks", 12000, "services");
   }
   std::string fs = format_date(feb), ms = format_date(mar), now = format_instant(Instant{feb});
-  store::exec(db, "UPDATE counters SET value = ? WHERE tenant_id = ? AND name = 'account_number'", n,
-              s.tenant);
+  store::exec(db, "UPDATE counters SET value = ? WHERE tenant_id = ? AND name = 'account_number'",
+              n, s.tenant);
   store::exec(db, "UPDATE tenants SET clock_now = ? WHERE id = ?", format_instant(Instant{mar}),
               s.tenant);
   if (db.backend() == "postgres") {
@@ -119,7 +122,8 @@ Synthetic build(store::Db& db, const Clock& clock, int64_t n) {
       "'Site visit', ?)";
   int64_t sub_id = 0;
   for (int64_t i = 1; i <= n; ++i) {
-    store::exec(db, kAcc, i, s.tenant, fmt::format("{:07}", i), fmt::format("Customer {}", i), i, now);
+    store::exec(db, kAcc, i, s.tenant, fmt::format("{:07}", i), fmt::format("Customer {}", i), i,
+                now);
     auto add = [&](int64_t price, const char* stream, const std::string& start, int64_t qty) {
       ++sub_id;
       store::exec(db, kSub, sub_id, s.tenant, i, price, stream, start, now);
@@ -136,8 +140,8 @@ Synthetic build(store::Db& db, const Clock& clock, int64_t n) {
     add(s.seats, "recurring", ms, (5 + i % 40) * 100);
     add(s.desk, "services", ms, 100);
     if (i % 10 == 0)
-      store::exec(db, kWork, s.tenant, i, "2026-02-26", 150 + (i % 5) * 25,
-                  fmt::format("T-{}", i), now);
+      store::exec(db, kWork, s.tenant, i, "2026-02-26", 150 + (i % 5) * 25, fmt::format("T-{}", i),
+                  now);
   }
   tx.commit();
   return s;
@@ -173,17 +177,22 @@ double floor_seconds(const std::string& src, const std::string& dst, int64_t& ro
   for (auto& t : kWritten) {
     std::string qs;
     for (int i = 0; i < t.n; ++i) qs += i ? ", ?" : "?";
-    auto& ins = db->prepare(fmt::format("INSERT INTO main.{} ({}) VALUES ({})", t.name, t.cols, qs));
+    auto& ins =
+        db->prepare(fmt::format("INSERT INTO main.{} ({}) VALUES ({})", t.name, t.cols, qs));
     store::Query sel(*db, fmt::format("SELECT {} FROM src.{} ORDER BY id", t.cols, t.name));
     auto& s = sel.stmt();
     while (s.step()) {
       ins.reset();
       for (int c = 0; c < t.n; ++c) {
-        if (s.is_null(c)) ins.bind_null(c + 1);
-        else if (s.is_integer(c)) ins.bind_int(c + 1, s.col_int(c));
-        else ins.bind_text(c + 1, s.col_text(c));
+        if (s.is_null(c))
+          ins.bind_null(c + 1);
+        else if (s.is_integer(c))
+          ins.bind_int(c + 1, s.col_int(c));
+        else
+          ins.bind_text(c + 1, s.col_text(c));
       }
-      while (ins.step()) {}
+      while (ins.step()) {
+      }
       ++rows;
     }
   }
@@ -220,16 +229,19 @@ double floor_seconds_pg(const std::string& src, const std::string& dst, int64_t&
     };
     // A server-side cursor keeps memory bounded: 100,000 rows at a time.
     store::Tx read(*from, false);
-    from->exec_script(fmt::format("DECLARE floor_rows NO SCROLL CURSOR FOR SELECT {} FROM {} ORDER BY id",
-                                  t.cols, t.name));
+    from->exec_script(fmt::format(
+        "DECLARE floor_rows NO SCROLL CURSOR FOR SELECT {} FROM {} ORDER BY id", t.cols, t.name));
     for (;;) {
       store::Query sel(*from, "FETCH 100000 FROM floor_rows");
       auto& st = sel.stmt();
       while (st.step()) {
         for (int c = 0; c < t.n; ++c) {
-          if (st.is_null(c)) batch.add(store::null);
-          else if (st.is_integer(c)) batch.add(st.col_int(c));
-          else batch.add(st.col_text(c));
+          if (st.is_null(c))
+            batch.add(store::null);
+          else if (st.is_integer(c))
+            batch.add(st.col_int(c));
+          else
+            batch.add(st.col_text(c));
         }
       }
       if (batch.rows() == 0) break;
@@ -247,7 +259,8 @@ void seed_synthetic(const std::string& path, int64_t n) {
   auto db = open_migrated(path);
   FixedClock clock(Instant{make_date(2026, 3, 1)});
   Synthetic s = build(*db, clock, n);
-  fmt::print("tenant {}: {} accounts, nothing billed yet; its clock is at 2026-03-01\n", s.tenant, n);
+  fmt::print("tenant {}: {} accounts, nothing billed yet; its clock is at 2026-03-01\n", s.tenant,
+             n);
 }
 
 void bench_bill_run(const std::string& db_arg, const std::string& dir, int64_t n, int chunk,
@@ -286,7 +299,8 @@ void bench_bill_run(const std::string& db_arg, const std::string& dir, int64_t n
   for (int w = 0; w < std::max(1, workers); ++w)
     pool.emplace_back([&, w] {
       auto conn = store::open_db(path);
-      while (app::work_bill_run_chunk(*conn, clock, std::nullopt, fmt::format("bench/{}", w))) {}
+      while (app::work_bill_run_chunk(*conn, clock, std::nullopt, fmt::format("bench/{}", w))) {
+      }
     });
   for (auto& t : pool) t.join();
   double run = now_s() - t0;
@@ -295,7 +309,8 @@ void bench_bill_run(const std::string& db_arg, const std::string& dir, int64_t n
   if (pending) throw Error(Code::Internal, "bench: a bill run did not finish");
   db.reset();
   int64_t rows = 0;
-  double floor = pg ? floor_seconds_pg(path, floor_path, rows) : floor_seconds(path, floor_path, rows);
+  double floor =
+      pg ? floor_seconds_pg(path, floor_path, rows) : floor_seconds(path, floor_path, rows);
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
   fmt::print("bill run: {} invoices in {:.2f}s with {} worker(s); floor: {} rows in {:.2f}s\n",

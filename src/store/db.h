@@ -6,14 +6,14 @@
 // A Db is used by one thread at a time (REQUIRES: external synchronisation); open one
 // per worker thread. Errors are remit::Error: a unique or foreign-key violation is
 // Code::Conflict, a busy/locked database Code::Retryable; nothing leaks SQLite codes.
-#include "core/error.h"
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/error.h"
 
 namespace remit::store {
 
@@ -27,7 +27,8 @@ struct RowSet {
     int64_t i = 0;
     std::string s;
   };
-  RowSet(std::string t, std::vector<std::string> cols) : table(std::move(t)), columns(std::move(cols)) {}
+  RowSet(std::string t, std::vector<std::string> cols)
+      : table(std::move(t)), columns(std::move(cols)) {}
   template <class... A>
   void add(const A&... v) {
     static_assert(sizeof...(A) > 0);
@@ -50,7 +51,10 @@ struct RowSet {
   void push(Null) { cells.push_back({}); }
   template <class T>
   void push(const std::optional<T>& v) {
-    if (v) push(*v); else push(Null{});
+    if (v)
+      push(*v);
+    else
+      push(Null{});
   }
 };
 
@@ -60,7 +64,7 @@ class Stmt {
   virtual void bind_int(int i, int64_t v) = 0;  // 1-based
   virtual void bind_text(int i, std::string_view v) = 0;
   virtual void bind_null(int i) = 0;
-  virtual bool step() = 0;  // true while a row is available
+  virtual bool step() = 0;            // true while a row is available
   virtual bool is_null(int col) = 0;  // 0-based
   virtual bool is_integer(int col) = 0;
   virtual int64_t col_int(int col) = 0;
@@ -104,7 +108,8 @@ inline std::string redact_url(std::string url) {
 }
 // A PostgreSQL URL whose connections work in `schema` (search_path), for tests and benches.
 inline std::string with_schema(const std::string& url, const std::string& schema) {
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         schema;
 }
 
 // Binds arguments in order: integers, strings, optionals, `null`.
@@ -125,7 +130,8 @@ class Query {
   }
   // Runs a statement with no result rows; returns the rows changed.
   int64_t run() {
-    while (st_.step()) {}
+    while (st_.step()) {
+    }
     return st_.changes();
   }
   Stmt& stmt() { return st_; }
@@ -141,7 +147,10 @@ class Query {
   void bind(int i, Null) { st_.bind_null(i); }
   template <class T>
   void bind(int i, const std::optional<T>& v) {
-    if (v) bind(i, *v); else st_.bind_null(i);
+    if (v)
+      bind(i, *v);
+    else
+      st_.bind_null(i);
   }
   Stmt& st_;
 };
@@ -158,7 +167,8 @@ int64_t one_int(Db& db, std::string_view sql, const A&... args) {
   Query q(db, sql, args...);
   if (!q.next()) throw Error(Code::Internal, "statement returned no row");
   int64_t v = q.i64(0);
-  while (q.next()) {}
+  while (q.next()) {
+  }
   return v;
 }
 
@@ -167,9 +177,15 @@ class Tx {
  public:
   Tx(Db& db, bool write) : db_(db) { db_.begin(write); }
   ~Tx() {
-    if (!done_) try { db_.rollback(); } catch (...) {}
+    if (!done_) try {
+        db_.rollback();
+      } catch (...) {
+      }
   }
-  void commit() { db_.commit(); done_ = true; }
+  void commit() {
+    db_.commit();
+    done_ = true;
+  }
   Db& db() { return db_; }
   Tx(const Tx&) = delete;
   Tx& operator=(const Tx&) = delete;

@@ -2,12 +2,11 @@
 // REMIT_TEST_BACKEND=postgres): migrations are idempotent, a Tx rolls back unless committed,
 // constraint violations come back as the domain's own codes (never the database's), and
 // counters taken in a rolled-back transaction leave no gap.
-#include "store/db.h"
-
 #include <gtest/gtest.h>
 
 #include "app/context.h"
 #include "app/fixture.h"
+#include "store/db.h"
 #include "test_db.h"
 
 namespace remit::store {
@@ -70,8 +69,9 @@ TEST_F(StoreConformance, TxRollsBackUnlessCommitted) {
 TEST_F(StoreConformance, ConstraintViolationsMapToDomainCodes) {
   {
     Tx tx(*db_, true);
-    exec(*db_, "INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
-               "VALUES (1, 'A-1', 'Acme', 0, 'x')");
+    exec(*db_,
+         "INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
+         "VALUES (1, 'A-1', 'Acme', 0, 'x')");
     tx.commit();
   }
   auto code_of = [&](const char* sql) {
@@ -86,12 +86,14 @@ TEST_F(StoreConformance, ConstraintViolationsMapToDomainCodes) {
     ADD_FAILURE() << "accepted: " << sql;
     return Code::Internal;
   };
-  EXPECT_EQ(code_of("INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
-                    "VALUES (1, 'A-1', 'Other', 0, 'x')"),
-            Code::Conflict);  // duplicate number
-  EXPECT_EQ(code_of("INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
-                    "VALUES (99, 'A-2', 'Nobody', 0, 'x')"),
-            Code::Conflict);  // foreign keys are on: no tenant 99
+  EXPECT_EQ(
+      code_of("INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
+              "VALUES (1, 'A-1', 'Other', 0, 'x')"),
+      Code::Conflict);  // duplicate number
+  EXPECT_EQ(
+      code_of("INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
+              "VALUES (99, 'A-2', 'Nobody', 0, 'x')"),
+      Code::Conflict);  // foreign keys are on: no tenant 99
   EXPECT_EQ(code_of("INSERT INTO accounts (tenant_id, number, billing_account_id, created_at) "
                     "VALUES (1, 'A-3', 0, 'x')"),
             Code::InvalidArgument);  // name is NOT NULL
@@ -119,7 +121,7 @@ TEST_F(StoreConformance, QueryBindsOptionalsAndNulls) {
 TEST_F(StoreConformance, CountersAreGaplessAcrossRollbacks) {
   {
     Tx tx(*db_, true);
-    EXPECT_EQ(app::next_counter(*db_, 1, "invoice"), 1);  // created on first use
+    EXPECT_EQ(app::next_counter(*db_, 1, "invoice"), 1);     // created on first use
     EXPECT_EQ(app::next_counter(*db_, 1, "invoice", 3), 2);  // reserves 2, 3, 4
     tx.commit();
   }
@@ -131,6 +133,41 @@ TEST_F(StoreConformance, CountersAreGaplessAcrossRollbacks) {
   EXPECT_EQ(app::next_counter(*db_, 1, "invoice"), 5);
   EXPECT_EQ(app::next_counter(*db_, 1, "credit_note"), 1);  // counters are independent
   tx.commit();
+}
+
+// Bulk writes (COPY on PostgreSQL) keep every value as it was, awkward characters included,
+// and reserved ids are fresh and usable.
+TEST_F(StoreConformance, InsertRowsAndReservedIdsRoundTrip) {
+  Tx tx(*db_, true);
+  auto ids = db_->reserve_ids("products", 3);
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_LT(ids[0], ids[1]);
+  EXPECT_LT(ids[1], ids[2]);
+  const std::string awkward = "tab\there, new\nline, back\\slash, \\N, quote ' and 网络";
+  RowSet rows("products", {"id", "tenant_id", "name", "description", "created_at"});
+  rows.add(ids[0], int64_t{1}, std::string("plain"), std::string(""), std::string("t"));
+  rows.add(ids[1], int64_t{1}, awkward, std::string("\\N"), std::string("t"));
+  rows.add(ids[2], int64_t{1}, std::string("x"), std::string("\r\n"), std::string("t"));
+  db_->insert_rows(rows);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM products"), 3);
+  Query q(*db_, "SELECT name, description FROM products WHERE id = ?", ids[1]);
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.text(0), awkward);
+  EXPECT_EQ(q.text(1), "\\N");  // the text, not NULL
+  Query r(*db_, "SELECT description FROM products WHERE id = ?", ids[2]);
+  ASSERT_TRUE(r.next());
+  EXPECT_EQ(r.text(0), "\r\n");
+  // Nulls and the ids that follow.
+  RowSet ledger("ledger_entries",
+                {"tenant_id", "txn_id", "entry_date", "book", "account_id", "amount"});
+  ledger.add(int64_t{1}, int64_t{1}, std::string("2025-01-01"), std::string("revenue"), null,
+             int64_t{-250});
+  db_->insert_rows(ledger);
+  EXPECT_EQ(
+      scalar("SELECT COUNT(*) FROM ledger_entries WHERE account_id IS NULL AND amount = -250"), 1);
+  tx.commit();
+  Tx tx2(*db_, true);
+  EXPECT_GT(db_->reserve_ids("products", 1)[0], ids[2]);
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ class PgDb;
   std::string st = state ? state : "";
   std::string msg = r ? PQresultErrorMessage(r) : (c ? PQerrorMessage(c) : "no connection");
   if (st == "23505") throw Error(Code::Conflict, "already exists");
-  if (st == "23503") throw Error(Code::Conflict, "refers to a record that does not exist or is still in use");
+  if (st == "23503")
+    throw Error(Code::Conflict, "refers to a record that does not exist or is still in use");
   if (st == "40001" || st == "40P01" || st == "55P03" || st.starts_with("08") || st == "57P01" ||
       (c && PQstatus(c) == CONNECTION_BAD))
     throw Error(Code::Retryable, "database unavailable, retry");
@@ -150,9 +151,12 @@ class PgDb final : public Db {
       for (size_t c = 0; c < n; ++c) {
         if (c) buf += '\t';
         const auto& cell = rs.cells[row * n + c];
-        if (cell.kind == RowSet::Cell::Int) buf += std::to_string(cell.i);
-        else if (cell.kind == RowSet::Cell::Text) append_copy_text(buf, cell.s);
-        else buf += "\\N";
+        if (cell.kind == RowSet::Cell::Int)
+          buf += std::to_string(cell.i);
+        else if (cell.kind == RowSet::Cell::Text)
+          append_copy_text(buf, cell.s);
+        else
+          buf += "\\N";
       }
       buf += '\n';
       if (buf.size() > (1 << 20)) flush_copy(buf);
@@ -180,11 +184,20 @@ class PgDb final : public Db {
   static void append_copy_text(std::string& buf, const std::string& v) {
     for (char ch : v) {
       switch (ch) {
-        case '\\': buf += "\\\\"; break;
-        case '\t': buf += "\\t"; break;
-        case '\n': buf += "\\n"; break;
-        case '\r': buf += "\\r"; break;
-        default: buf += ch;
+        case '\\':
+          buf += "\\\\";
+          break;
+        case '\t':
+          buf += "\\t";
+          break;
+        case '\n':
+          buf += "\\n";
+          break;
+        case '\r':
+          buf += "\\r";
+          break;
+        default:
+          buf += ch;
       }
     }
   }
@@ -202,7 +215,8 @@ class PgDb final : public Db {
       // The message names host and port, never the password.
       throw Error(Code::Retryable, "cannot connect to PostgreSQL: " + msg);
     }
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
   }
   void reconnect() {
     cache_.clear();  // prepared statements die with the session

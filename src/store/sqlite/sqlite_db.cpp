@@ -37,7 +37,10 @@ class SqliteStmt final : public Stmt {
   bool step() override {
     int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) { changes_ = sqlite3_changes64(h_); return false; }
+    if (rc == SQLITE_DONE) {
+      changes_ = sqlite3_changes64(h_);
+      return false;
+    }
     sqlite3_reset(s_);
     fail(h_, rc);
   }
@@ -64,9 +67,9 @@ class SqliteStmt final : public Stmt {
 class SqliteDb final : public Db {
  public:
   explicit SqliteDb(const std::string& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &h_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &h_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       std::string msg = h_ ? sqlite3_errmsg(h_) : "cannot open";
       sqlite3_close(h_);
@@ -84,8 +87,9 @@ class SqliteDb final : public Db {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
-    exec_script("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; "
-                "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=8192;");
+    exec_script(
+        "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; "
+        "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=8192;");
   }
   ~SqliteDb() override {
     cache_.clear();
@@ -147,11 +151,15 @@ class SqliteDb final : public Db {
       for (size_t c = 0; c < n; ++c) {
         const auto& cell = rs.cells[r * n + c];
         int i = static_cast<int>(c) + 1;
-        if (cell.kind == RowSet::Cell::Int) st.bind_int(i, cell.i);
-        else if (cell.kind == RowSet::Cell::Text) st.bind_text(i, cell.s);
-        else st.bind_null(i);
+        if (cell.kind == RowSet::Cell::Int)
+          st.bind_int(i, cell.i);
+        else if (cell.kind == RowSet::Cell::Text)
+          st.bind_text(i, cell.s);
+        else
+          st.bind_null(i);
       }
-      while (st.step()) {}
+      while (st.step()) {
+      }
     }
   }
 
@@ -169,7 +177,8 @@ class SqliteDb final : public Db {
   // SQLITE_BUSY_SNAPSHOT every time. So every transaction boundary resets them.
   void run(std::string_view sql) {
     Stmt& s = prepare(sql);
-    while (s.step()) {}
+    while (s.step()) {
+    }
   }
   void release_statements() {
     for (auto* s = sqlite3_next_stmt(h_, nullptr); s; s = sqlite3_next_stmt(h_, s))
