@@ -31,6 +31,11 @@ constexpr const char* kCreditVsLedger =
     "(SELECT account_id, SUM(amount) AS s FROM ledger_entries WHERE tenant_id = ? "
     "AND book = 'credit' GROUP BY account_id) l ON l.account_id = a.id "
     "WHERE a.tenant_id = ? AND a.credit_balance <> -COALESCE(l.s, 0) LIMIT 20";
+constexpr const char* kOrphans =
+    "SELECT (SELECT COUNT(*) FROM invoice_lines l WHERE l.tenant_id = ? AND NOT EXISTS "
+    "(SELECT 1 FROM invoices i WHERE i.id = l.invoice_id AND i.tenant_id = l.tenant_id)), "
+    "(SELECT COUNT(*) FROM invoices i WHERE i.tenant_id = ? AND NOT EXISTS "
+    "(SELECT 1 FROM accounts a WHERE a.id = i.account_id AND a.tenant_id = i.tenant_id))";
 constexpr const char* kNumbers =
     "SELECT COUNT(number), COALESCE(MAX(number), 0), COUNT(*) FROM invoices WHERE tenant_id = ?";
 constexpr const char* kCounter =
@@ -80,6 +85,12 @@ VerifyReport verify(store::Db& db) {
       Query q(db, kCreditVsLedger, t, t);
       while (q.next())
         problem(fmt::format("account {} credit {} but ledger says {}", q.i64(0), q.i64(1), -q.i64(2)));
+    }
+    {
+      Query q(db, kOrphans, t, t);
+      q.next();
+      if (q.i64(0) != 0) problem(fmt::format("{} invoice lines without their invoice", q.i64(0)));
+      if (q.i64(1) != 0) problem(fmt::format("{} invoices without their account", q.i64(1)));
     }
     {
       Query q(db, kNumbers, t);

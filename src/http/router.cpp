@@ -246,8 +246,16 @@ Response Router::run_in_tx(const Route& route, Call& call, const std::string& to
   call.ctx = nullptr;
   // Only successes are kept: a rejected request changed nothing, so a corrected retry
   // under the same key must be able to run.
-  if (!hash.empty() && r.status < 400)
-    save_response(db, key.tenant_id, req.idempotency_key, hash, r, ctx.now);
+  if (!hash.empty() && r.status < 400) {
+    try {
+      save_response(db, key.tenant_id, req.idempotency_key, hash, r, ctx.now);
+    } catch (const Error& e) {
+      // Another request with this key committed first (PostgreSQL lets both run): undo this
+      // one and retry, which replays the first one's answer.
+      if (e.code == Code::Conflict) throw Error(Code::Retryable, "concurrent idempotent request");
+      throw;
+    }
+  }
   tx.commit();
   return r;
 }

@@ -52,6 +52,18 @@ with TempDir() as d:
         st, got, _ = call("GET", f"/v1/invoices/{inv['id']}")
         c.eq("invoice paid once", (got["status"], got["amount_paid"]), ("paid", inv["amount_due"]))
 
+        # The same key sent eight times at once: one payment, every answer the same.
+        from concurrent.futures import ThreadPoolExecutor
+        burst = {"account_id": acct["id"], "method": "bank_transfer", "amount": 100, "reference": "TR 9"}
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: call("POST", "/v1/payments", burst,
+                                                   headers={"Idempotency-Key": "burst-1"}), range(8)))
+        c.eq("concurrent retries all succeed", [a[0] for a in answers], [201] * 8)
+        c.eq("concurrent retries name one payment", len({a[1].get("id") for a in answers}), 1)
+        st, pays, _ = call("GET", f"/v1/payments?account_id={acct['id']}")
+        c.eq("one payment stored for the burst",
+             len([p for p in pays["data"] if p["reference"] == "TR 9"]), 1)
+
         # A quarter later: every month billed once, in full.
         call("POST", "/v1/clock/advance", {"to": "2026-04-01"})
         st, page, _ = call("GET", f"/v1/invoices?account_id={acct['id']}")
