@@ -174,6 +174,7 @@ std::optional<ChunkResult> work_bill_run_chunk(store::Db& db, const Clock& clock
   ChunkResult r;
   {
     store::Tx tx(db, true);
+    db.prefer_index_scans();
     int64_t chunk_id, first, last;
     std::string stream;
     Date b;

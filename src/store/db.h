@@ -84,6 +84,11 @@ class Db {
   virtual void rollback() = 0;
   virtual std::string backend() const = 0;  // "sqlite" | "postgres"
 
+  // For a transaction of index lookups on tables that grow while it runs (a bill-run chunk):
+  // PostgreSQL's statistics lag behind such tables and may pick sequential scans, so it is
+  // told not to for this transaction. No-op on SQLite.
+  virtual void prefer_index_scans() {}
+
   // Bulk writes, used by bill runs (and their benchmark floor): one prepared INSERT per row
   // on SQLite, COPY on PostgreSQL. In the caller's transaction.
   virtual void insert_rows(const RowSet& rows) = 0;

@@ -299,6 +299,18 @@ CREATE INDEX chunks_pending ON bill_run_chunks (status, run_id, seq);
 ALTER TABLE invoices DROP CONSTRAINT invoices_account_id_fkey;
 ALTER TABLE invoice_lines DROP CONSTRAINT invoice_lines_invoice_id_fkey;
 )SQL",
+    // 4: pending usage, work and charges are few: partial indexes hold only them, so finding
+    // an account's pending items stays an index lookup however much has been invoiced.
+    R"SQL(
+DROP INDEX usage_pending;
+DROP INDEX work_pending;
+DROP INDEX charges_pending;
+CREATE INDEX usage_pending ON usage_records (tenant_id, account_id) WHERE invoice_id IS NULL;
+CREATE INDEX work_pending ON work_entries (tenant_id, account_id) WHERE invoice_id IS NULL;
+CREATE INDEX charges_pending ON charges (tenant_id, account_id) WHERE invoice_id IS NULL;
+CREATE INDEX work_account ON work_entries (tenant_id, account_id);
+CREATE INDEX charges_account ON charges (tenant_id, account_id);
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
@@ -314,8 +326,7 @@ constexpr const char* kInsertVersion =
 
 int schema_version(Db& db) {
   db.exec_script(kCreateVersions);
-  Query q(db, kMaxVersion);
-  return q.next() ? static_cast<int>(q.i64(0)) : 0;
+  return static_cast<int>(one_int(db, kMaxVersion));  // drained: DROP needs no open reads
 }
 
 // The migrations are written in the common subset; PostgreSQL gets 64-bit integers and
