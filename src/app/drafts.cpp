@@ -54,7 +54,6 @@ constexpr const char* kMarkWork =
 constexpr const char* kMarkCharges =
     "UPDATE charges SET invoice_id = b.invoice_id FROM billed_items b "
     "WHERE b.kind = 'charge' AND charges.id = b.id";
-constexpr const char* kUnstage = "DELETE FROM billed_items";
 
 std::string child_prefix(int64_t account, int64_t billing, const std::string& number) {
   return account == billing ? std::string() : "[" + number + "] ";
@@ -222,7 +221,7 @@ void InvoiceRows::write(store::Db& db) {
   store::exec(db, kMarkUsage);
   store::exec(db, kMarkWork);
   store::exec(db, kMarkCharges);
-  store::exec(db, kUnstage);
+  db.truncate("billed_items");
 }
 
 }  // namespace remit::app::detail

@@ -88,6 +88,9 @@ class Db {
   // PostgreSQL's statistics lag behind such tables and may pick sequential scans, so it is
   // told not to for this transaction. No-op on SQLite.
   virtual void prefer_index_scans() {}
+  // Empties a table at once (SQLite: DELETE; PostgreSQL: TRUNCATE, which leaves no dead rows
+  // behind in a temporary table that nothing vacuums).
+  virtual void truncate(std::string_view table) = 0;
 
   // Bulk writes, used by bill runs (and their benchmark floor): one prepared INSERT per row
   // on SQLite, COPY on PostgreSQL. In the caller's transaction.

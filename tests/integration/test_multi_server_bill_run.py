@@ -5,7 +5,7 @@ verifies. Then one client's requests go to two servers in turn (idempotency keys
 clock live in the database)."""
 import time
 
-from remit import Checks, Server, TempDir, new_db, run, sql
+from remit import POSTGRES, Checks, Server, TempDir, new_db, run, sql
 
 ACCOUNTS = 20000
 
@@ -43,7 +43,12 @@ with TempDir() as d:
         c.eq("every chunk done", count("SELECT COUNT(*) FROM bill_run_chunks WHERE status <> 'done'"), 0)
         workers = {r[0].split(":")[0] for r in sql(db, "SELECT DISTINCT worker FROM bill_run_chunks "
                                                        "WHERE invoices > 0")}
-        c.true(f"chunks were billed by several processes ({sorted(workers)})", len(workers) >= 2)
+        # On PostgreSQL the workers bill chunks side by side. SQLite has one writer: whichever
+        # process holds it may well bill every chunk, so there this is not asserted.
+        if POSTGRES:
+            c.true(f"chunks were billed by several processes ({sorted(workers)})", len(workers) >= 2)
+        else:
+            print(f"processes that billed chunks: {sorted(workers)}")
         c.eq("the run counts its invoices",
              count("SELECT SUM(invoices) FROM bill_runs"), 2 * ACCOUNTS)
 

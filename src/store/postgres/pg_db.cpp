@@ -135,6 +135,7 @@ class PgDb final : public Db {
       exec_script("ROLLBACK");
   }
   std::string backend() const override { return "postgres"; }
+  void truncate(std::string_view table) override { exec_script("TRUNCATE " + std::string(table)); }
   void prefer_index_scans() override { exec_script("SET LOCAL enable_seqscan = off"); }
 
   void insert_rows(const RowSet& rs) override {
