@@ -136,7 +136,10 @@ class PgDb final : public Db {
   }
   std::string backend() const override { return "postgres"; }
   void truncate(std::string_view table) override { exec_script("TRUNCATE " + std::string(table)); }
-  void prefer_index_scans() override { exec_script("SET LOCAL enable_seqscan = off"); }
+  void prefer_index_scans() override {
+    // jit off too: the cost penalty of disabled scans would otherwise trigger JIT compiles.
+    exec_script("SET LOCAL enable_seqscan = off; SET LOCAL jit = off");
+  }
 
   void insert_rows(const RowSet& rs) override {
     if (rs.rows() == 0) return;
