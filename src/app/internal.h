@@ -62,4 +62,18 @@ Page<T> page_from(std::vector<T> rows, int limit, F id_of) {
   return p;
 }
 
+// A page of the tenant's records in `table` (of one account, when given), each loaded by
+// `load(id)`. `table` is one of the app's own table names, never input.
+std::vector<int64_t> page_ids(Ctx& ctx, std::string_view table,
+                              std::optional<int64_t> account_id, int64_t after, int limit);
+
+template <class F>
+auto page_of(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id,
+             const PageReq& page, F load) -> Page<decltype(load(int64_t{}))> {
+  int limit = clamp_limit(page.limit);
+  std::vector<decltype(load(int64_t{}))> rows;
+  for (auto id : page_ids(ctx, table, account_id, page.after, limit + 1)) rows.push_back(load(id));
+  return page_from(std::move(rows), limit, [](auto& r) { return r.id; });
+}
+
 }  // namespace remit::app::detail

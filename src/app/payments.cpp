@@ -126,19 +126,8 @@ Payment get_payment(Ctx& ctx, int64_t id) {
 }
 
 Page<Payment> list_payments(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page) {
-  int limit = detail::clamp_limit(page.limit);
-  std::vector<int64_t> ids;
-  {
-    Query q(ctx.db,
-            "SELECT id FROM payments WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR "
-            "account_id = ?) "
-            "AND id > ? ORDER BY id LIMIT ?",
-            ctx.tenant.id, account_id, account_id, page.after, limit + 1);
-    while (q.next()) ids.push_back(q.i64(0));
-  }
-  std::vector<Payment> rows;
-  for (auto id : ids) rows.push_back(get_payment(ctx, id));
-  return detail::page_from(std::move(rows), limit, [](auto& r) { return r.id; });
+  return detail::page_of(ctx, "payments", account_id, page,
+                         [&](int64_t id) { return get_payment(ctx, id); });
 }
 
 }  // namespace remit::app

@@ -127,19 +127,8 @@ SubscriptionRec get_subscription(Ctx& ctx, int64_t id) { return load(ctx, id).re
 
 Page<SubscriptionRec> list_subscriptions(Ctx& ctx, std::optional<int64_t> account_id,
                                          const PageReq& page) {
-  int limit = detail::clamp_limit(page.limit);
-  std::vector<int64_t> ids;
-  {
-    Query q(ctx.db,
-            "SELECT id FROM subscriptions WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR "
-            "account_id = ?) "
-            "AND id > ? ORDER BY id LIMIT ?",
-            ctx.tenant.id, account_id, account_id, page.after, limit + 1);
-    while (q.next()) ids.push_back(q.i64(0));
-  }
-  std::vector<SubscriptionRec> rows;
-  for (auto id : ids) rows.push_back(load(ctx, id).rec);
-  return detail::page_from(std::move(rows), limit, [](auto& r) { return r.id; });
+  return detail::page_of(ctx, "subscriptions", account_id, page,
+                         [&](int64_t id) { return load(ctx, id).rec; });
 }
 
 SubscriptionRec change_quantity(Ctx& ctx, int64_t id, int64_t quantity,
