@@ -11,8 +11,9 @@ constexpr const char* kSetCredit =
 }  // namespace
 
 store::RowSet ledger_rows() {
-  return {"ledger_entries", {"tenant_id", "txn_id", "entry_date", "book", "account_id",
-                             "invoice_id", "payment_id", "amount"}};
+  return {"ledger_entries",
+          {"tenant_id", "txn_id", "entry_date", "book", "account_id", "invoice_id", "payment_id",
+           "amount"}};
 }
 
 void add_ledger(store::RowSet& rows, int64_t tenant_id, int64_t txn_id, Date date,
@@ -100,13 +101,10 @@ void require_account(Ctx& ctx, int64_t account_id, std::string_view field) {
   if (!q.next()) invalid(std::string(field), "no such account");
 }
 
-std::vector<int64_t> page_ids(Ctx& ctx, std::string_view table,
-                              std::optional<int64_t> account_id, int64_t after, int limit) {
-  Query q(ctx.db,
-          "SELECT id FROM " + std::string(table) +
-              " WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) "
-              "AND id > ? ORDER BY id LIMIT ?",
-          ctx.tenant.id, account_id, account_id, after, limit);
+std::vector<int64_t> page_ids(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id,
+                              int64_t after, int limit) {
+  Query q(ctx.db, "SELECT id FROM " + std::string(table) + kAccountPage, ctx.tenant.id, account_id,
+          account_id, after, limit);
   std::vector<int64_t> ids;
   while (q.next()) ids.push_back(q.i64(0));
   return ids;

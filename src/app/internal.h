@@ -62,10 +62,16 @@ Page<T> page_from(std::vector<T> rows, int limit, F id_of) {
   return p;
 }
 
+// The filter and order of a page of a tenant's records, optionally of one account. Binds:
+// tenant_id, account_id (or null), account_id, after, limit.
+inline constexpr const char* kAccountPage =
+    " WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND id > ? "
+    "ORDER BY id LIMIT ?";
+
 // A page of the tenant's records in `table` (of one account, when given), each loaded by
 // `load(id)`. `table` is one of the app's own table names, never input.
-std::vector<int64_t> page_ids(Ctx& ctx, std::string_view table,
-                              std::optional<int64_t> account_id, int64_t after, int limit);
+std::vector<int64_t> page_ids(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id,
+                              int64_t after, int limit);
 
 template <class F>
 auto page_of(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id,

@@ -207,11 +207,8 @@ WorkEntry create_work_entry(Ctx& ctx, const NewWork& w) {
 Page<WorkEntry> list_work_entries(Ctx& ctx, std::optional<int64_t> account_id,
                                   const PageReq& page) {
   int limit = detail::clamp_limit(page.limit);
-  Query q(ctx.db,
-          std::string(kWorkCols) +
-              "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND id > ? "
-              "ORDER BY id LIMIT ?",
-          ctx.tenant.id, account_id, account_id, page.after, limit + 1);
+  Query q(ctx.db, std::string(kWorkCols) + detail::kAccountPage, ctx.tenant.id, account_id,
+          account_id, page.after, limit + 1);
   std::vector<WorkEntry> rows;
   while (q.next())
     rows.push_back({q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.i64(5), q.i64(6),
@@ -247,11 +244,8 @@ Charge create_charge(Ctx& ctx, const NewCharge& c) {
 
 Page<Charge> list_charges(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page) {
   int limit = detail::clamp_limit(page.limit);
-  Query q(ctx.db,
-          std::string(kChargeCols) +
-              "WHERE tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR account_id = ?) AND id > ? "
-              "ORDER BY id LIMIT ?",
-          ctx.tenant.id, account_id, account_id, page.after, limit + 1);
+  Query q(ctx.db, std::string(kChargeCols) + detail::kAccountPage, ctx.tenant.id, account_id,
+          account_id, page.after, limit + 1);
   std::vector<Charge> rows;
   while (q.next())
     rows.push_back(
