@@ -30,39 +30,46 @@ constexpr const char* kPlanAccounts =
     "AND billing_account_id = id ORDER BY billing_account_id";
 constexpr const char* kOneCharge =
     "SELECT c.id, c.account_id, a.billing_account_id, a.number, c.charge_date, c.description, "
-    "c.quantity, c.unit_amount FROM charges c JOIN accounts a ON a.id = c.account_id "
+    "c.quantity, c.unit_amount FROM charges c "
+    "JOIN accounts a ON a.tenant_id = c.tenant_id AND a.id = c.account_id "
     "WHERE c.tenant_id = ? AND c.id = ?";
 constexpr const char* kCreateRun =
     "INSERT INTO bill_runs (tenant_id, stream, cycle_end, status, started_at) "
     "VALUES (?, ?, ?, 'running', ?) ON CONFLICT DO NOTHING";
 constexpr const char* kRun =
     "SELECT id, status, chunks FROM bill_runs WHERE tenant_id = ? AND stream = ? AND cycle_end = ?";
-constexpr const char* kRunStatus = "SELECT status FROM bill_runs WHERE id = ?";
+constexpr const char* kRunStatus = "SELECT status FROM bill_runs WHERE tenant_id = ? AND id = ?";
 constexpr const char* kInsertChunk =
     "INSERT INTO bill_run_chunks (tenant_id, run_id, seq, first_account, last_account) "
     "VALUES (?, ?, ?, ?, ?)";
-constexpr const char* kSetPlanned = "UPDATE bill_runs SET chunks = ? WHERE id = ?";
-// Claims the next pending chunk (of one run, or of any) for the claiming transaction:
-// other workers skip it while it is locked, and take it over if that transaction dies.
-// A stream's runs are billed in date order: settling a period needs the earlier ones done.
+constexpr const char* kSetPlanned =
+    "UPDATE bill_runs SET chunks = ? WHERE tenant_id = ? AND id = ?";
+// Tenants with pending chunks in scope: a worker then claims within one tenant, so every
+// statement stays within one tenant (one shard when distributed by tenant).
+constexpr const char* kPendingTenants =
+    "SELECT DISTINCT tenant_id FROM bill_run_chunks WHERE status = 'pending' "
+    "AND (CAST(? AS BIGINT) IS NULL OR tenant_id = ?) AND (CAST(? AS BIGINT) IS NULL OR run_id = ?)";
+// Claims the tenant's next pending chunk (of one run, or of any) for the claiming
+// transaction: other workers skip it while it is locked, and take it over if that
+// transaction dies. A stream's runs are billed in date order: settling a period needs the
+// earlier ones done.
 constexpr const char* kClaimChunk =
-    "SELECT c.id, c.first_account, c.last_account, r.id, r.tenant_id, r.stream, r.cycle_end "
-    "FROM bill_run_chunks c JOIN bill_runs r ON r.id = c.run_id "
-    "WHERE c.status = 'pending' AND (CAST(? AS BIGINT) IS NULL OR c.run_id = ?) "
+    "SELECT c.id, c.first_account, c.last_account, r.id, r.stream, r.cycle_end "
+    "FROM bill_run_chunks c JOIN bill_runs r ON r.tenant_id = c.tenant_id AND r.id = c.run_id "
+    "WHERE c.tenant_id = ? AND c.status = 'pending' AND (CAST(? AS BIGINT) IS NULL OR c.run_id = ?) "
     "AND NOT EXISTS (SELECT 1 FROM bill_runs e WHERE e.tenant_id = r.tenant_id "
     "AND e.stream = r.stream AND e.cycle_end < r.cycle_end AND e.status <> 'done') "
     "ORDER BY c.run_id, c.seq LIMIT 1 FOR UPDATE OF c SKIP LOCKED";
-constexpr const char* kAnyPending =
-    "SELECT 1 FROM bill_run_chunks WHERE status = 'pending' "
-    "AND (CAST(? AS BIGINT) IS NULL OR run_id = ?) LIMIT 1";
 constexpr const char* kChunkDone =
     "UPDATE bill_run_chunks SET status = 'done', invoices = ?, worker = ?, finished_at = ? "
-    "WHERE id = ?";
-constexpr const char* kRunInvoices = "UPDATE bill_runs SET invoices = invoices + ? WHERE id = ?";
+    "WHERE tenant_id = ? AND id = ?";
+constexpr const char* kRunInvoices =
+    "UPDATE bill_runs SET invoices = invoices + ? WHERE tenant_id = ? AND id = ?";
 constexpr const char* kFinishRun =
     "UPDATE bill_runs SET status = 'done', finished_at = ? "
-    "WHERE id = ? AND status = 'running' AND chunks IS NOT NULL AND NOT EXISTS "
-    "(SELECT 1 FROM bill_run_chunks c WHERE c.run_id = bill_runs.id AND c.status <> 'done')";
+    "WHERE tenant_id = ? AND id = ? AND status = 'running' AND chunks IS NOT NULL AND NOT EXISTS "
+    "(SELECT 1 FROM bill_run_chunks c WHERE c.tenant_id = bill_runs.tenant_id "
+    "AND c.run_id = bill_runs.id AND c.status <> 'done')";
 constexpr const char* kLastRun =
     "SELECT MAX(cycle_end) FROM bill_runs WHERE tenant_id = ? AND stream = ?";
 constexpr const char* kTenantCreated = "SELECT created_at FROM tenants WHERE id = ?";
@@ -104,7 +111,7 @@ int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& pri
                 now);
     if (credit != before) detail::set_account_credit(db, tenant_id, d.account_id, credit);
   }
-  rows.write(db);
+  rows.write(db, tenant_id);
   return n;
 }
 
@@ -112,11 +119,11 @@ int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& pri
 bool finish_run(store::Db& db, const Clock& clock, int64_t tenant_id, int64_t run_id) {
   store::Tx tx(db, true);
   Ctx ctx = make_ctx(db, clock, tenant_id, "system");
-  bool finished = store::exec(db, kFinishRun, format_instant(ctx.now), run_id) > 0;
+  bool finished = store::exec(db, kFinishRun, format_instant(ctx.now), tenant_id, run_id) > 0;
   if (finished) audit(ctx, "bill_run.finished", "bill_run", run_id);
   std::string status;
   {
-    Query q(db, kRunStatus, run_id);
+    Query q(db, kRunStatus, tenant_id, run_id);
     if (q.next()) status = q.text(0);
   }
   tx.commit();
@@ -153,7 +160,7 @@ std::pair<int64_t, bool> plan_run(store::Db& db, const Clock& clock, int64_t ten
       size_t j = std::min(ids.size(), i + static_cast<size_t>(chunk)) - 1;
       store::exec(db, kInsertChunk, tenant_id, id, seq++, ids[i], ids[j]);
     }
-    store::exec(db, kSetPlanned, seq, id);
+    store::exec(db, kSetPlanned, seq, tenant_id, id);
     audit(ctx, "bill_run.started", "bill_run", id, stream_code + " " + format_date(b));
   }
   tx.commit();
@@ -164,40 +171,43 @@ std::pair<int64_t, bool> plan_run(store::Db& db, const Clock& clock, int64_t ten
 }  // namespace
 
 std::optional<ChunkResult> work_bill_run_chunk(store::Db& db, const Clock& clock,
-                                               std::optional<int64_t> run_id,
-                                               const std::string& worker) {
+                                               const ChunkScope& scope, const std::string& worker) {
+  std::vector<int64_t> tenants;
   {  // Idle workers look first without taking SQLite's write lock.
     store::Tx look(db, false);
-    Query q(db, kAnyPending, run_id, run_id);
-    if (!q.next()) return std::nullopt;
+    Query q(db, kPendingTenants, scope.tenant_id, scope.tenant_id, scope.run_id, scope.run_id);
+    while (q.next()) tenants.push_back(q.i64(0));
   }
-  ChunkResult r;
-  {
-    store::Tx tx(db, true);
-    db.prefer_index_scans();
-    int64_t chunk_id, first, last;
-    std::string stream;
-    Date b;
+  for (int64_t tenant_id : tenants) {
+    ChunkResult r;
+    r.tenant_id = tenant_id;
     {
-      Query q(db, kClaimChunk, run_id, run_id);
-      if (!q.next()) return std::nullopt;
-      chunk_id = q.i64(0);
-      first = q.i64(1);
-      last = q.i64(2);
-      r.run_id = q.i64(3);
-      r.tenant_id = q.i64(4);
-      stream = q.text(5);
-      b = *parse_date(q.text(6));
+      store::Tx tx(db, true);
+      db.prefer_index_scans();
+      int64_t chunk_id, first, last;
+      std::string stream;
+      Date b;
+      {
+        Query q(db, kClaimChunk, tenant_id, scope.run_id, scope.run_id);
+        if (!q.next()) continue;  // all taken, or waiting for an earlier run: next tenant
+        chunk_id = q.i64(0);
+        first = q.i64(1);
+        last = q.i64(2);
+        r.run_id = q.i64(3);
+        stream = q.text(4);
+        b = *parse_date(q.text(5));
+      }
+      Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+      r.invoices =
+          bill_chunk(db, ctx, *ctx.tenant.stream(stream), price_map(db, tenant_id), b, first, last);
+      store::exec(db, kChunkDone, r.invoices, worker, format_instant(ctx.now), tenant_id, chunk_id);
+      if (r.invoices) store::exec(db, kRunInvoices, r.invoices, tenant_id, r.run_id);
+      tx.commit();
     }
-    Ctx ctx = make_ctx(db, clock, r.tenant_id, "system");
-    r.invoices =
-        bill_chunk(db, ctx, *ctx.tenant.stream(stream), price_map(db, r.tenant_id), b, first, last);
-    store::exec(db, kChunkDone, r.invoices, worker, format_instant(ctx.now), chunk_id);
-    if (r.invoices) store::exec(db, kRunInvoices, r.invoices, r.run_id);
-    tx.commit();
+    r.run_done = finish_run(db, clock, tenant_id, r.run_id);
+    return r;
   }
-  r.run_done = finish_run(db, clock, r.tenant_id, r.run_id);
-  return r;
+  return std::nullopt;
 }
 
 BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
@@ -210,10 +220,10 @@ BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
   r.was_done = done;
   if (done || !opt.wait) return r;
   for (;;) {
-    // This run's chunks first; else help with any other (an earlier run of the stream that
-    // this one waits for may have no other worker).
-    auto c = work_bill_run_chunk(db, clock, id, opt.worker);
-    if (!c) c = work_bill_run_chunk(db, clock, std::nullopt, opt.worker);
+    // This run's chunks first; else help with the tenant's others (an earlier run of the
+    // stream that this one waits for may have no other worker).
+    auto c = work_bill_run_chunk(db, clock, {tenant_id, id}, opt.worker);
+    if (!c) c = work_bill_run_chunk(db, clock, {tenant_id, std::nullopt}, opt.worker);
     if (c && c->run_id != id) continue;
     if (c) {
       r.invoices += c->invoices;
@@ -345,7 +355,7 @@ int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stre
   int64_t id = ctx.db.reserve_ids("invoices", 1)[0];
   InvoiceRows rows;
   add_invoice(rows, id, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
-  rows.write(ctx.db);
+  rows.write(ctx.db, ctx.tenant.id);
   if (credit != before) detail::set_account_credit(ctx.db, ctx.tenant.id, d.account_id, credit);
   audit(ctx, "invoice.created", "invoice", id, "charge invoiced at once");
   return id;

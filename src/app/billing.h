@@ -35,11 +35,14 @@ struct ChunkResult {
   int64_t tenant_id = 0, run_id = 0, invoices = 0;
   bool run_done = false;  // this chunk was the run's last
 };
-// Claims and bills one pending chunk (of `run_id`, or of any tenant's running run);
-// nullopt when none is free. What `remit serve` workers call in a loop.
+// Which chunks a worker may claim: any tenant's, one tenant's, or one run's.
+struct ChunkScope {
+  std::optional<int64_t> tenant_id, run_id;  // run_id only with tenant_id
+};
+// Claims and bills one pending chunk in scope; nullopt when none is free. What
+// `remit serve` workers call in a loop (with the empty scope).
 std::optional<ChunkResult> work_bill_run_chunk(store::Db& db, const Clock& clock,
-                                               std::optional<int64_t> run_id,
-                                               const std::string& worker);
+                                               const ChunkScope& scope, const std::string& worker);
 
 BillRunResult run_bill_run(store::Db& db, const Clock& clock, int64_t tenant_id,
                            const std::string& stream, Date cycle_end,

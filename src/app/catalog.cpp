@@ -18,7 +18,8 @@ constexpr const char* kInsertPrice =
     "stream, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr const char* kPriceCols =
     "SELECT p.id, p.product_id, pr.name, p.kind, p.timing, p.billing_interval, p.unit_amount, "
-    "p.stream, p.active FROM prices p JOIN products pr ON pr.id = p.product_id ";
+    "p.stream, p.active FROM prices p "
+    "JOIN products pr ON pr.tenant_id = p.tenant_id AND pr.id = p.product_id ";
 
 PriceRec read_price(Query& q) {
   return {q.i64(0), q.i64(1),  q.text(2),    q.text(3), q.text(4), q.opt_text(5).value_or(""),

@@ -47,13 +47,13 @@ constexpr const char* kStageTable =
     "invoice_id BIGINT NOT NULL)";
 constexpr const char* kMarkUsage =
     "UPDATE usage_records SET invoice_id = b.invoice_id FROM billed_items b "
-    "WHERE b.kind = 'usage' AND usage_records.id = b.id";
+    "WHERE b.kind = 'usage' AND usage_records.tenant_id = ? AND usage_records.id = b.id";
 constexpr const char* kMarkWork =
     "UPDATE work_entries SET invoice_id = b.invoice_id FROM billed_items b "
-    "WHERE b.kind = 'work' AND work_entries.id = b.id";
+    "WHERE b.kind = 'work' AND work_entries.tenant_id = ? AND work_entries.id = b.id";
 constexpr const char* kMarkCharges =
     "UPDATE charges SET invoice_id = b.invoice_id FROM billed_items b "
-    "WHERE b.kind = 'charge' AND charges.id = b.id";
+    "WHERE b.kind = 'charge' AND charges.tenant_id = ? AND charges.id = b.id";
 
 std::string child_prefix(int64_t account, int64_t billing, const std::string& number) {
   return account == billing ? std::string() : "[" + number + "] ";
@@ -211,16 +211,16 @@ void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHead
     detail::add_finalization(out.ledger, tenant, h.issue, id, d.account_id, subtotal, f, txn_id);
 }
 
-void InvoiceRows::write(store::Db& db) {
+void InvoiceRows::write(store::Db& db, int64_t tenant_id) {
   db.insert_rows(invoices);
   db.insert_rows(lines);
   db.insert_rows(ledger);
   if (billed.rows() == 0) return;
   db.exec_script(kStageTable);
   db.insert_rows(billed);
-  store::exec(db, kMarkUsage);
-  store::exec(db, kMarkWork);
-  store::exec(db, kMarkCharges);
+  store::exec(db, kMarkUsage, tenant_id);
+  store::exec(db, kMarkWork, tenant_id);
+  store::exec(db, kMarkCharges, tenant_id);
   db.truncate("billed_items");
 }
 

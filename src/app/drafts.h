@@ -52,7 +52,8 @@ struct InvoiceRows {
   store::RowSet ledger = detail::ledger_rows();
   store::RowSet billed{"billed_items", {"kind", "id", "invoice_id"}};
 
-  void write(store::Db& db);  // table by table, then marks the billed items
+  // Table by table, then marks the tenant's billed items.
+  void write(store::Db& db, int64_t tenant_id);
 };
 
 // Adds invoice `id` with its lines (and ledger, when finalized: `number` set). `credit` is

@@ -31,7 +31,8 @@ constexpr const char* kApps =
     "ORDER BY id";
 constexpr const char* kBillingAccount =
     "SELECT a.billing_account_id, p.number FROM accounts a "
-    "JOIN accounts p ON p.id = a.billing_account_id WHERE a.tenant_id = ? AND a.id = ?";
+    "JOIN accounts p ON p.tenant_id = a.tenant_id AND p.id = a.billing_account_id "
+    "WHERE a.tenant_id = ? AND a.id = ?";
 
 std::string confirmation_code() {
   static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -30,7 +30,7 @@ void BillRunWorkers::loop(std::stop_token st, std::string name) {
     auto idle = std::chrono::milliseconds(200);
     try {
       if (!db) db = store::open_db(url_);
-      if (auto c = work_bill_run_chunk(*db, clock_, std::nullopt, name)) {
+      if (auto c = work_bill_run_chunk(*db, clock_, {}, name)) {
         spdlog::debug("event=chunk_billed worker={} run={} invoices={}", name, c->run_id, c->invoices);
         continue;
       }

@@ -299,7 +299,7 @@ void bench_bill_run(const std::string& db_arg, const std::string& dir, int64_t n
   for (int w = 0; w < std::max(1, workers); ++w)
     pool.emplace_back([&, w] {
       auto conn = store::open_db(path);
-      while (app::work_bill_run_chunk(*conn, clock, std::nullopt, fmt::format("bench/{}", w))) {
+      while (app::work_bill_run_chunk(*conn, clock, {}, fmt::format("bench/{}", w))) {
       }
     });
   for (auto& t : pool) t.join();

@@ -311,10 +311,76 @@ CREATE INDEX charges_pending ON charges (tenant_id, account_id) WHERE invoice_id
 CREATE INDEX work_account ON work_entries (tenant_id, account_id);
 CREATE INDEX charges_account ON charges (tenant_id, account_id);
 )SQL",
+    // 5: pending chunks are found per tenant (workers look for tenants with pending chunks,
+    // then claim within one), from a partial index that holds only the pending ones.
+    R"SQL(
+DROP INDEX chunks_pending;
+CREATE INDEX chunks_pending ON bill_run_chunks (tenant_id, run_id, seq) WHERE status = 'pending';
+)SQL",
+    // 6: PostgreSQL only: tenant_id leads every key, so the schema can be distributed by
+    // tenant (Citus) as it is, and no row can point at another tenant's row. Primary keys
+    // become (tenant_id, id) (ids still come from one sequence per table, so stay unique);
+    // dropping them drops the single-column foreign keys, which come back as composite ones.
+    // tenants is the reference table; api_keys stays keyed by its id (looked up by prefix
+    // before the tenant is known, it is a reference table too). SQLite keeps id as its rowid.
+    R"SQL(
+ALTER TABLE accounts DROP CONSTRAINT accounts_pkey CASCADE;
+ALTER TABLE products DROP CONSTRAINT products_pkey CASCADE;
+ALTER TABLE prices DROP CONSTRAINT prices_pkey CASCADE;
+ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey CASCADE;
+ALTER TABLE subscription_phases DROP CONSTRAINT subscription_phases_pkey CASCADE;
+ALTER TABLE usage_records DROP CONSTRAINT usage_records_pkey CASCADE;
+ALTER TABLE work_entries DROP CONSTRAINT work_entries_pkey CASCADE;
+ALTER TABLE charges DROP CONSTRAINT charges_pkey CASCADE;
+ALTER TABLE invoices DROP CONSTRAINT invoices_pkey CASCADE;
+ALTER TABLE invoice_lines DROP CONSTRAINT invoice_lines_pkey CASCADE;
+ALTER TABLE credit_notes DROP CONSTRAINT credit_notes_pkey CASCADE;
+ALTER TABLE payments DROP CONSTRAINT payments_pkey CASCADE;
+ALTER TABLE payment_applications DROP CONSTRAINT payment_applications_pkey CASCADE;
+ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_pkey CASCADE;
+ALTER TABLE bill_runs DROP CONSTRAINT bill_runs_pkey CASCADE;
+ALTER TABLE bill_run_chunks DROP CONSTRAINT bill_run_chunks_pkey CASCADE;
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey CASCADE;
+ALTER TABLE accounts ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE products ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE prices ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE subscriptions ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE subscription_phases ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE usage_records ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE work_entries ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE charges ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE invoices ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE invoice_lines ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE credit_notes ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE payments ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE payment_applications ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE ledger_entries ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE bill_runs ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE bill_run_chunks ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE audit_log ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE accounts ADD FOREIGN KEY (tenant_id, parent_id) REFERENCES accounts (tenant_id, id);
+ALTER TABLE prices ADD FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id);
+ALTER TABLE subscriptions ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
+ALTER TABLE subscriptions ADD FOREIGN KEY (tenant_id, price_id) REFERENCES prices (tenant_id, id);
+ALTER TABLE subscription_phases ADD FOREIGN KEY (tenant_id, subscription_id)
+  REFERENCES subscriptions (tenant_id, id);
+ALTER TABLE usage_records ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
+ALTER TABLE usage_records ADD FOREIGN KEY (tenant_id, subscription_id)
+  REFERENCES subscriptions (tenant_id, id);
+ALTER TABLE work_entries ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
+ALTER TABLE charges ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
+ALTER TABLE credit_notes ADD FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoices (tenant_id, id);
+ALTER TABLE payments ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
+ALTER TABLE payment_applications ADD FOREIGN KEY (tenant_id, payment_id)
+  REFERENCES payments (tenant_id, id);
+ALTER TABLE payment_applications ADD FOREIGN KEY (tenant_id, invoice_id)
+  REFERENCES invoices (tenant_id, id);
+ALTER TABLE bill_run_chunks ADD FOREIGN KEY (tenant_id, run_id) REFERENCES bill_runs (tenant_id, id);
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3};
+const std::vector<int> kPostgresOnly = {3, 6};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

@@ -170,5 +170,82 @@ TEST_F(StoreConformance, InsertRowsAndReservedIdsRoundTrip) {
   EXPECT_GT(db_->reserve_ids("products", 1)[0], ids[2]);
 }
 
+// tenant_id leads every key and index of every tenant-scoped table (tenants itself and
+// api_keys, looked up by prefix before the tenant is known, are the reference tables), so
+// the schema can be distributed by tenant. On PostgreSQL that includes the primary and
+// foreign keys, and a row pointing at another tenant's row is refused.
+TEST_F(StoreConformance, TenantIdLeadsEveryKey) {
+  auto reference = [](const std::string& table) {
+    return table == "tenants" || table == "api_keys" || table == "schema_migrations";
+  };
+  std::vector<std::string> offenders;
+  int checked = 0;
+  if (!test::testing_postgres()) {
+    std::vector<std::string> tables;
+    {
+      Query q(*db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+      while (q.next()) tables.push_back(q.text(0));
+    }
+    for (auto& t : tables) {
+      if (reference(t)) continue;
+      std::vector<std::string> indexes;
+      {
+        Query q(*db_, "SELECT name FROM pragma_index_list(?)", t);
+        while (q.next()) indexes.push_back(q.text(0));
+      }
+      for (auto& i : indexes) {
+        Query q(*db_, "SELECT name FROM pragma_index_info(?) WHERE seqno = 0", i);
+        ASSERT_TRUE(q.next());
+        ++checked;
+        if (q.text(0) != "tenant_id") offenders.push_back(t + "." + i);
+      }
+    }
+    EXPECT_GE(checked, 25);
+    EXPECT_EQ(offenders, std::vector<std::string>{});
+    return;
+  }
+  {  // Primary, unique and foreign keys, and every index, by their first column.
+    Query q(*db_,
+            "SELECT c.conrelid::regclass::text, c.conname, a.attname, "
+            "CASE WHEN c.contype = 'f' THEN c.confrelid::regclass::text ELSE '' END, "
+            "COALESCE(f.attname, '') "
+            "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
+            "AND a.attnum = c.conkey[1] LEFT JOIN pg_attribute f ON f.attrelid = c.confrelid "
+            "AND f.attnum = c.confkey[1] WHERE c.connamespace = current_schema()::regnamespace "
+            "AND c.contype IN ('p', 'u', 'f') "
+            "UNION ALL SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, a.attname, "
+            "'', '' FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid JOIN pg_attribute a "
+            "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+            "WHERE r.relnamespace = current_schema()::regnamespace");
+    while (q.next()) {
+      if (reference(q.text(0))) continue;
+      ++checked;
+      bool fk_ok = q.text(3).empty() || q.text(3) == "tenants" || q.text(4) == "tenant_id";
+      if (q.text(2) != "tenant_id" || !fk_ok) offenders.push_back(q.text(0) + "." + q.text(1));
+    }
+  }
+  EXPECT_GE(checked, 60);
+  EXPECT_EQ(offenders, std::vector<std::string>{});
+  {
+    Tx tx(*db_, true);
+    exec(*db_, "INSERT INTO tenants (name, created_at) VALUES ('Other', 'x')");
+    exec(*db_,
+         "INSERT INTO accounts (tenant_id, number, name, billing_account_id, created_at) "
+         "VALUES (1, 'A-1', 'Acme', 0, 'x')");
+    tx.commit();
+  }
+  Tx tx(*db_, true);
+  int64_t account = scalar("SELECT id FROM accounts WHERE tenant_id = 1");
+  try {  // tenant 2's charge on tenant 1's account
+    exec(*db_,
+         "INSERT INTO charges (tenant_id, account_id, stream, charge_date, description, quantity, "
+         "unit_amount, created_at) VALUES (2, ?, 'recurring', '2025-01-01', 'x', 1, 1, 'x')",
+         account);
+    ADD_FAILURE() << "a row of tenant 2 points at tenant 1's account";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code, Code::Conflict);
+  }
+}
+
 }  // namespace
 }  // namespace remit::store
