@@ -41,19 +41,6 @@ constexpr const char* kCharges =
     "c.quantity, c.unit_amount FROM accounts a CROSS JOIN charges c ON c.account_id = a.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND c.tenant_id = ? "
     "AND c.stream = ? AND c.invoice_id IS NULL AND c.charge_date <= ? ORDER BY c.id";
-// Items billed by a chunk are staged in a temporary table, then marked in one statement each.
-constexpr const char* kStageTable =
-    "CREATE TEMP TABLE IF NOT EXISTS billed_items (kind TEXT NOT NULL, id BIGINT NOT NULL, "
-    "invoice_id BIGINT NOT NULL)";
-constexpr const char* kMarkUsage =
-    "UPDATE usage_records SET invoice_id = b.invoice_id FROM billed_items b "
-    "WHERE b.kind = 'usage' AND usage_records.tenant_id = ? AND usage_records.id = b.id";
-constexpr const char* kMarkWork =
-    "UPDATE work_entries SET invoice_id = b.invoice_id FROM billed_items b "
-    "WHERE b.kind = 'work' AND work_entries.tenant_id = ? AND work_entries.id = b.id";
-constexpr const char* kMarkCharges =
-    "UPDATE charges SET invoice_id = b.invoice_id FROM billed_items b "
-    "WHERE b.kind = 'charge' AND charges.tenant_id = ? AND charges.id = b.id";
 
 std::string child_prefix(int64_t account, int64_t billing, const std::string& number) {
   return account == billing ? std::string() : "[" + number + "] ";
@@ -204,9 +191,9 @@ void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHead
                   l.item_id ? std::optional(l.item_id) : std::nullopt, l.description,
                   format_date(l.period_start), format_date(l.period_end), fmt_opt(l.cycle_start),
                   l.quantity, l.unit_amount, l.amount);
-  for (auto u : d.usage_ids) out.billed.add("usage", u, id);
-  for (auto w : d.work_ids) out.billed.add("work", w, id);
-  for (auto c : d.charge_ids) out.billed.add("charge", c, id);
+  for (auto u : d.usage_ids) out.usage.push_back({u, id});
+  for (auto w : d.work_ids) out.work.push_back({w, id});
+  for (auto c : d.charge_ids) out.charges.push_back({c, id});
   if (number)
     detail::add_finalization(out.ledger, tenant, h.issue, id, d.account_id, subtotal, f, txn_id);
 }
@@ -215,13 +202,9 @@ void InvoiceRows::write(store::Db& db, int64_t tenant_id) {
   db.insert_rows(invoices);
   db.insert_rows(lines);
   db.insert_rows(ledger);
-  if (billed.rows() == 0) return;
-  db.exec_script(kStageTable);
-  db.insert_rows(billed);
-  store::exec(db, kMarkUsage, tenant_id);
-  store::exec(db, kMarkWork, tenant_id);
-  store::exec(db, kMarkCharges, tenant_id);
-  db.truncate("billed_items");
+  db.set_by_id("usage_records", "invoice_id", tenant_id, usage);
+  db.set_by_id("work_entries", "invoice_id", tenant_id, work);
+  db.set_by_id("charges", "invoice_id", tenant_id, charges);
 }
 
 }  // namespace remit::app::detail

@@ -50,7 +50,7 @@ struct InvoiceRows {
       {"tenant_id", "invoice_id", "account_id", "kind", "subscription_id", "item_id", "description",
        "period_start", "period_end", "cycle_start", "quantity", "unit_amount", "amount"}};
   store::RowSet ledger = detail::ledger_rows();
-  store::RowSet billed{"billed_items", {"kind", "id", "invoice_id"}};
+  store::Db::IdValues usage, work, charges;  // billed item -> its invoice
 
   // Table by table, then marks the tenant's billed items.
   void write(store::Db& db, int64_t tenant_id);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -88,9 +89,11 @@ class Db {
   // PostgreSQL's statistics lag behind such tables and may pick sequential scans, so it is
   // told not to for this transaction. No-op on SQLite.
   virtual void prefer_index_scans() {}
-  // Empties a table at once (SQLite: DELETE; PostgreSQL: TRUNCATE, which leaves no dead rows
-  // behind in a temporary table that nothing vacuums).
-  virtual void truncate(std::string_view table) = 0;
+  // Sets `column` of the tenant's rows of `table` from (id, value) pairs: on PostgreSQL one
+  // UPDATE joined to the pairs sent as two arrays, on SQLite one prepared UPDATE per row.
+  using IdValues = std::vector<std::pair<int64_t, int64_t>>;
+  virtual void set_by_id(std::string_view table, std::string_view column, int64_t tenant_id,
+                         const IdValues& pairs) = 0;
 
   // Bulk writes, used by bill runs (and their benchmark floor): one prepared INSERT per row
   // on SQLite, COPY on PostgreSQL. In the caller's transaction.

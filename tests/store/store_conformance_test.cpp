@@ -170,6 +170,24 @@ TEST_F(StoreConformance, InsertRowsAndReservedIdsRoundTrip) {
   EXPECT_GT(db_->reserve_ids("products", 1)[0], ids[2]);
 }
 
+// set_by_id writes each row's own value, and only the given tenant's rows.
+TEST_F(StoreConformance, SetByIdTouchesOnlyTheTenantsRows) {
+  Tx tx(*db_, true);
+  exec(*db_, "INSERT INTO tenants (name, created_at) VALUES ('Other', 'x')");
+  RowSet rows("accounts", {"id", "tenant_id", "number", "name", "billing_account_id", "created_at"});
+  auto ids = db_->reserve_ids("accounts", 3);
+  for (int i = 0; i < 3; ++i)
+    rows.add(ids[i], int64_t{i < 2 ? 1 : 2}, "A-" + std::to_string(i), std::string("n"), ids[i],
+             std::string("t"));
+  db_->insert_rows(rows);
+  db_->set_by_id("accounts", "credit_balance", 1, {{ids[0], 10}, {ids[1], 20}, {ids[2], 30}});
+  db_->set_by_id("accounts", "credit_balance", 1, {});  // nothing to do
+  std::vector<int64_t> credit;
+  Query q(*db_, "SELECT credit_balance FROM accounts ORDER BY id");
+  while (q.next()) credit.push_back(q.i64(0));
+  EXPECT_EQ(credit, (std::vector<int64_t>{10, 20, 0}));
+}
+
 // tenant_id leads every key and index of every tenant-scoped table (tenants itself and
 // api_keys, looked up by prefix before the tenant is known, are the reference tables), so
 // the schema can be distributed by tenant. On PostgreSQL that includes the primary and

@@ -5,6 +5,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "store/db.h"
 
 namespace remit::store {
@@ -135,8 +137,11 @@ class SqliteDb final : public Db {
   }
   std::string backend() const override { return "sqlite"; }
 
-  void truncate(std::string_view table) override {
-    exec_script("DELETE FROM " + std::string(table));  // SQLite's truncate optimisation
+  void set_by_id(std::string_view table, std::string_view column, int64_t tenant_id,
+                 const IdValues& pairs) override {
+    std::string sql = fmt::format("UPDATE {} SET {} = ? WHERE tenant_id = ? AND id = ?", table,
+                                  column);
+    for (auto [id, value] : pairs) exec(*this, sql, value, tenant_id, id);
   }
 
   void insert_rows(const RowSet& rs) override {
