@@ -206,8 +206,9 @@ class Tx {
   bool done_ = false;
 };
 
-// Runs the schema migrations not yet applied; safe to run twice.
-void migrate(Db& db);
+// Runs the schema migrations not yet applied (up to version `up_to`: tests upgrade from an
+// older schema); safe to run twice.
+void migrate(Db& db, int up_to = 1 << 30);
 int schema_version(Db& db);
 
 }  // namespace remit::store

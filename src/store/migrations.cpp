@@ -409,13 +409,13 @@ std::string ddl_for(const Db& db, std::string_view sql) {
   return s;
 }
 
-void migrate(Db& db) {
+void migrate(Db& db, int up_to) {
   // SQLite's write lock, or PostgreSQL's advisory lock, serialises concurrent migrators.
   Tx tx(db, true);
   if (db.backend() == "postgres") db.exec_script("SELECT pg_advisory_xact_lock(7010401)");
   int v = schema_version(db);
   std::string now = format_instant(SystemClock().now());  // metadata, not business time
-  for (int i = v; i < static_cast<int>(kMigrations.size()); ++i) {
+  for (int i = v; i < std::min(up_to, static_cast<int>(kMigrations.size())); ++i) {
     bool pg_only = std::find(kPostgresOnly.begin(), kPostgresOnly.end(), i + 1) != kPostgresOnly.end();
     if (!pg_only || db.backend() == "postgres") db.exec_script(ddl_for(db, kMigrations[i]));
     exec(db, kInsertVersion, i + 1, now);
