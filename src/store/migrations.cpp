@@ -1,7 +1,11 @@
-// Versioned schema migrations. Each step is plain SQL both SQLite and PostgreSQL accept;
-// every table carries tenant_id and every tenant-scoped key starts with it.
+// Versioned schema migrations, in the SQL both SQLite and PostgreSQL accept (steps 3 and 6 run
+// on PostgreSQL only); every table carries tenant_id and every tenant-scoped key starts with it.
 #include <algorithm>
+#include <initializer_list>
+#include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "core/clock.h"
 #include "store/db.h"
@@ -9,7 +13,47 @@
 namespace remit::store {
 namespace {
 
-const std::vector<const char*> kMigrations = {
+// Migration 6, PostgreSQL only: tenant_id leads every key, so the schema can be distributed
+// by tenant (Citus) as it is, and no row can point at another tenant's row. Primary keys
+// become (tenant_id, id) (ids still come from one sequence per table, so stay unique);
+// dropping one drops the single-column foreign keys into it, which come back composite.
+// tenants is the reference table; api_keys stays keyed by its id (looked up by prefix
+// before the tenant is known, it is a reference table too). SQLite keeps id as its rowid.
+std::string tenant_keys() {
+  std::string sql;
+  for (const char* t :
+       {"accounts", "products", "prices", "subscriptions", "subscription_phases", "usage_records",
+        "work_entries", "charges", "invoices", "invoice_lines", "credit_notes", "payments",
+        "payment_applications", "ledger_entries", "bill_runs", "bill_run_chunks", "audit_log"})
+    sql += fmt::format(
+        "ALTER TABLE {0} DROP CONSTRAINT {0}_pkey CASCADE;\n"
+        "ALTER TABLE {0} ADD PRIMARY KEY (tenant_id, id);\n",
+        t);
+  struct Ref {
+    const char *table, *column, *parent;
+  };
+  for (auto [table, column, parent] : std::initializer_list<Ref>{
+           {"accounts", "parent_id", "accounts"},
+           {"prices", "product_id", "products"},
+           {"subscriptions", "account_id", "accounts"},
+           {"subscriptions", "price_id", "prices"},
+           {"subscription_phases", "subscription_id", "subscriptions"},
+           {"usage_records", "account_id", "accounts"},
+           {"usage_records", "subscription_id", "subscriptions"},
+           {"work_entries", "account_id", "accounts"},
+           {"charges", "account_id", "accounts"},
+           {"credit_notes", "invoice_id", "invoices"},
+           {"payments", "account_id", "accounts"},
+           {"payment_applications", "payment_id", "payments"},
+           {"payment_applications", "invoice_id", "invoices"},
+           {"bill_run_chunks", "run_id", "bill_runs"}})
+    sql += fmt::format(
+        "ALTER TABLE {} ADD FOREIGN KEY (tenant_id, {}) REFERENCES {} (tenant_id, id);\n", table,
+        column, parent);
+  return sql;
+}
+
+const std::vector<std::string> kMigrations = {
     // 1: the billing core
     R"SQL(
 CREATE TABLE tenants (
@@ -317,66 +361,8 @@ CREATE INDEX charges_account ON charges (tenant_id, account_id);
 DROP INDEX chunks_pending;
 CREATE INDEX chunks_pending ON bill_run_chunks (tenant_id, run_id, seq) WHERE status = 'pending';
 )SQL",
-    // 6: PostgreSQL only: tenant_id leads every key, so the schema can be distributed by
-    // tenant (Citus) as it is, and no row can point at another tenant's row. Primary keys
-    // become (tenant_id, id) (ids still come from one sequence per table, so stay unique);
-    // dropping them drops the single-column foreign keys, which come back as composite ones.
-    // tenants is the reference table; api_keys stays keyed by its id (looked up by prefix
-    // before the tenant is known, it is a reference table too). SQLite keeps id as its rowid.
-    R"SQL(
-ALTER TABLE accounts DROP CONSTRAINT accounts_pkey CASCADE;
-ALTER TABLE products DROP CONSTRAINT products_pkey CASCADE;
-ALTER TABLE prices DROP CONSTRAINT prices_pkey CASCADE;
-ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey CASCADE;
-ALTER TABLE subscription_phases DROP CONSTRAINT subscription_phases_pkey CASCADE;
-ALTER TABLE usage_records DROP CONSTRAINT usage_records_pkey CASCADE;
-ALTER TABLE work_entries DROP CONSTRAINT work_entries_pkey CASCADE;
-ALTER TABLE charges DROP CONSTRAINT charges_pkey CASCADE;
-ALTER TABLE invoices DROP CONSTRAINT invoices_pkey CASCADE;
-ALTER TABLE invoice_lines DROP CONSTRAINT invoice_lines_pkey CASCADE;
-ALTER TABLE credit_notes DROP CONSTRAINT credit_notes_pkey CASCADE;
-ALTER TABLE payments DROP CONSTRAINT payments_pkey CASCADE;
-ALTER TABLE payment_applications DROP CONSTRAINT payment_applications_pkey CASCADE;
-ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_pkey CASCADE;
-ALTER TABLE bill_runs DROP CONSTRAINT bill_runs_pkey CASCADE;
-ALTER TABLE bill_run_chunks DROP CONSTRAINT bill_run_chunks_pkey CASCADE;
-ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey CASCADE;
-ALTER TABLE accounts ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE products ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE prices ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE subscriptions ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE subscription_phases ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE usage_records ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE work_entries ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE charges ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE invoices ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE invoice_lines ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE credit_notes ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE payments ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE payment_applications ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE ledger_entries ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE bill_runs ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE bill_run_chunks ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE audit_log ADD PRIMARY KEY (tenant_id, id);
-ALTER TABLE accounts ADD FOREIGN KEY (tenant_id, parent_id) REFERENCES accounts (tenant_id, id);
-ALTER TABLE prices ADD FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id);
-ALTER TABLE subscriptions ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
-ALTER TABLE subscriptions ADD FOREIGN KEY (tenant_id, price_id) REFERENCES prices (tenant_id, id);
-ALTER TABLE subscription_phases ADD FOREIGN KEY (tenant_id, subscription_id)
-  REFERENCES subscriptions (tenant_id, id);
-ALTER TABLE usage_records ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
-ALTER TABLE usage_records ADD FOREIGN KEY (tenant_id, subscription_id)
-  REFERENCES subscriptions (tenant_id, id);
-ALTER TABLE work_entries ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
-ALTER TABLE charges ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
-ALTER TABLE credit_notes ADD FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoices (tenant_id, id);
-ALTER TABLE payments ADD FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);
-ALTER TABLE payment_applications ADD FOREIGN KEY (tenant_id, payment_id)
-  REFERENCES payments (tenant_id, id);
-ALTER TABLE payment_applications ADD FOREIGN KEY (tenant_id, invoice_id)
-  REFERENCES invoices (tenant_id, id);
-ALTER TABLE bill_run_chunks ADD FOREIGN KEY (tenant_id, run_id) REFERENCES bill_runs (tenant_id, id);
-)SQL",
+    // 6: PostgreSQL only: tenant_id leads every key (see tenant_keys below).
+    tenant_keys(),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
