@@ -21,10 +21,12 @@ using store::Query;
 
 namespace {
 
+// The concurrency rule (store/db.h): the chunk locks its billing accounts, in id order, before
+// it reads what it bills; a payment or credit note on one of them waits for the chunk.
 constexpr const char* kChunkAccounts =
     "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? "
     "AND billing_account_id BETWEEN ? AND ? AND billing_account_id = id "
-    "ORDER BY billing_account_id";
+    "ORDER BY billing_account_id FOR UPDATE";
 constexpr const char* kPlanAccounts =
     "SELECT id FROM accounts WHERE tenant_id = ? AND billing_account_id > 0 "
     "AND billing_account_id = id ORDER BY billing_account_id";
@@ -109,7 +111,7 @@ int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& pri
     add_invoice(rows, ids[k], tenant_id, h, d,
                 ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt, txn++, credit,
                 now);
-    if (credit != before) detail::set_account_credit(db, tenant_id, d.account_id, credit);
+    detail::add_credit(db, tenant_id, d.account_id, credit - before);
   }
   rows.write(db, tenant_id);
   return n;
@@ -324,7 +326,12 @@ Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream
       inv.subtotal += l.amount;
     }
   }
-  Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, billing);
+  Minor credit = 0;
+  {
+    Query q(ctx.db, "SELECT credit_balance FROM accounts WHERE tenant_id = ? AND id = ?",
+            ctx.tenant.id, billing);
+    if (q.next()) credit = q.i64(0);
+  }
   inv.credit_applied = inv.subtotal > 0 ? std::min(credit, inv.subtotal) : 0;
   inv.amount_due = std::max<Minor>(inv.subtotal - inv.credit_applied, 0);
   return inv;
@@ -344,7 +351,7 @@ int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stre
     while (q.next()) {
     }
   }
-  Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, d.account_id), before = credit;
+  Minor credit = detail::lock_account(ctx, d.account_id), before = credit;  // locked by the caller
   std::optional<int64_t> number;
   int64_t txn = 0;
   if (ctx.tenant.auto_finalize) {
@@ -356,7 +363,7 @@ int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stre
   InvoiceRows rows;
   add_invoice(rows, id, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
   rows.write(ctx.db, ctx.tenant.id);
-  if (credit != before) detail::set_account_credit(ctx.db, ctx.tenant.id, d.account_id, credit);
+  detail::add_credit(ctx.db, ctx.tenant.id, d.account_id, credit - before);
   audit(ctx, "invoice.created", "invoice", id, "charge invoiced at once");
   return id;
 }

@@ -13,7 +13,7 @@ namespace {
 // Subscriptions of the chunk's accounts with their phases, one row per phase.
 constexpr const char* kSubs =
     "SELECT s.id, s.account_id, a.billing_account_id, a.number, s.price_id, s.start_date, "
-    "s.end_date, p.start_date, p.end_date, p.quantity FROM accounts a "
+    "s.end_date, p.start_date, p.end_date, p.quantity, p.price_id FROM accounts a "
     "CROSS JOIN subscriptions s ON s.account_id = a.id "
     "CROSS JOIN subscription_phases p ON p.subscription_id = s.id "
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
@@ -26,7 +26,7 @@ constexpr const char* kBilled =
     "AND i.cycle_end >= ? AND l.tenant_id = ? AND l.subscription_id IS NOT NULL "
     "AND l.cycle_start >= ? GROUP BY l.subscription_id, l.cycle_start";
 constexpr const char* kUsage =
-    "SELECT u.id, u.subscription_id, u.quantity FROM accounts a "
+    "SELECT u.id, u.subscription_id, u.quantity, u.usage_date FROM accounts a "
     "CROSS JOIN usage_records u ON u.account_id = a.id WHERE a.tenant_id = ? "
     "AND a.billing_account_id BETWEEN ? AND ? AND u.tenant_id = ? AND u.invoice_id IS NULL "
     "AND u.usage_date < ?";
@@ -101,8 +101,13 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
         s.end = detail::opt_date(q.opt_text(6));
         subs.push_back(std::move(s));
       }
+      const domain::Price* phase_price = nullptr;  // after a price change
+      if (auto pid = q.opt_i64(10)) {
+        auto pp = prices.find(*pid);
+        if (pp != prices.end()) phase_price = &pp->second;
+      }
       subs.back().phases.push_back(
-          {*parse_date(q.text(7)), detail::opt_date(q.opt_text(8)), q.i64(9)});
+          {*parse_date(q.text(7)), detail::opt_date(q.opt_text(8)), q.i64(9), phase_price});
     }
   }
   std::unordered_map<int64_t, size_t> by_id;
@@ -129,7 +134,8 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
     while (q.next()) {
       auto it = by_id.find(q.i64(1));
       if (it == by_id.end()) continue;  // another stream's subscription
-      subs[it->second].pending_usage += q.i64(2);
+      subs[it->second].pending_usage.push_back(
+          {domain::boundary_on_or_before(sch, *parse_date(q.text(3))), q.i64(2)});
       drafts[sub_billing[it->second]].usage_ids.push_back(q.i64(0));
     }
   }
@@ -174,12 +180,16 @@ void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHead
                  const Draft& d, std::optional<int64_t> number, int64_t txn_id, Minor& credit,
                  const std::string& now) {
   Minor subtotal = d.subtotal();
-  detail::Finalization f;
-  if (number) f = detail::plan_finalization(subtotal, credit);
+  domain::Finalization f;
+  if (number) {
+    f = domain::plan_finalization(subtotal, credit);
+    credit = checked_add(credit, f.credit_added - f.credit_applied);
+  }
   auto fmt_opt = [](const std::optional<Date>& x) {
     return x ? std::optional(format_date(*x)) : std::nullopt;
   };
-  out.invoices.add(id, tenant, d.account_id, h.stream->code, number, number ? f.status : "draft",
+  out.invoices.add(id, tenant, d.account_id, h.stream->code, number,
+                   number ? domain::status_name(f.status) : "draft",
                    fmt_opt(h.cycle_start), fmt_opt(h.cycle_end), format_date(h.issue),
                    format_date(domain::due_date(h.stream->terms, h.issue)),
                    domain::terms_label(h.stream->terms), subtotal, f.credit_applied,
@@ -195,7 +205,8 @@ void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHead
   for (auto w : d.work_ids) out.work.push_back({w, id});
   for (auto c : d.charge_ids) out.charges.push_back({c, id});
   if (number)
-    detail::add_finalization(out.ledger, tenant, h.issue, id, d.account_id, subtotal, f, txn_id);
+    detail::add_ledger(out.ledger, tenant, txn_id, h.issue,
+                       domain::finalization_postings(d.account_id, id, subtotal, f));
 }
 
 void InvoiceRows::write(store::Db& db, int64_t tenant_id) {

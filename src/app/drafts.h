@@ -15,7 +15,7 @@ struct Draft {
   std::vector<int64_t> usage_ids, work_ids, charge_ids;
   Minor subtotal() const {
     Minor s = 0;
-    for (auto& l : lines) s += l.amount;
+    for (auto& l : lines) s = checked_add(s, l.amount);
     return s;
   }
 };
@@ -57,7 +57,7 @@ struct InvoiceRows {
 };
 
 // Adds invoice `id` with its lines (and ledger, when finalized: `number` set). `credit` is
-// the account's available credit, updated in place.
+// the account's available credit (REQUIRES: its row locked), updated in place.
 void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHeader& h,
                  const Draft& d, std::optional<int64_t> number, int64_t txn_id, Minor& credit,
                  const std::string& now);

@@ -6,8 +6,13 @@ using store::Query;
 
 namespace {
 constexpr const char* kAccountExists = "SELECT 1 FROM accounts WHERE tenant_id = ? AND id = ?";
-constexpr const char* kSetCredit =
-    "UPDATE accounts SET credit_balance = ? WHERE tenant_id = ? AND id = ?";
+constexpr const char* kLockAccount =
+    "SELECT credit_balance FROM accounts WHERE tenant_id = ? AND id = ? FOR UPDATE";
+constexpr const char* kBillingAccountOf =
+    "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?";
+constexpr const char* kAddCredit =
+    "UPDATE accounts SET credit_balance = credit_balance + ? WHERE tenant_id = ? AND id = ? "
+    "AND credit_balance + ? BETWEEN 0 AND ?";
 }  // namespace
 
 store::RowSet ledger_rows() {
@@ -17,17 +22,17 @@ store::RowSet ledger_rows() {
 }
 
 void add_ledger(store::RowSet& rows, int64_t tenant_id, int64_t txn_id, Date date,
-                const std::vector<Posting>& legs) {
-  Minor sum = 0;
-  for (auto& l : legs) sum += l.amount;
-  if (sum != 0) throw Error(Code::Internal, "unbalanced ledger transaction");
+                const domain::Postings& legs) {
+  if (domain::postings_sum(legs) != 0)
+    throw Error(Code::Internal, "unbalanced ledger transaction");
   std::string d = format_date(date);
   for (auto& l : legs)
     if (l.amount != 0)
-      rows.add(tenant_id, txn_id, d, l.book, l.account_id, l.invoice_id, l.payment_id, l.amount);
+      rows.add(tenant_id, txn_id, d, domain::book_name(l.book), l.account_id, l.invoice_id,
+               l.payment_id, l.amount);
 }
 
-void post_ledger(store::Db& db, int64_t tenant_id, Date date, const std::vector<Posting>& legs,
+void post_ledger(store::Db& db, int64_t tenant_id, Date date, const domain::Postings& legs,
                  int64_t txn_id) {
   if (txn_id == 0) txn_id = next_counter(db, tenant_id, "ledger_txn");
   auto rows = ledger_rows();
@@ -35,39 +40,30 @@ void post_ledger(store::Db& db, int64_t tenant_id, Date date, const std::vector<
   db.insert_rows(rows);
 }
 
-Finalization plan_finalization(Minor subtotal, Minor& credit) {
-  Finalization f;
-  if (subtotal >= 0) {
-    f.credit_applied = std::min(credit, subtotal);
-    credit -= f.credit_applied;
-    f.amount_due = subtotal - f.credit_applied;
-  } else {
-    credit += -subtotal;
+Minor lock_account(Ctx& ctx, int64_t billing_account_id) {
+  Query q(ctx.db, kLockAccount, ctx.tenant.id, billing_account_id);
+  if (!q.next()) not_found("account");
+  Minor credit = q.i64(0);
+  while (q.next()) {
   }
-  f.status = f.amount_due == 0 ? "paid" : "open";
-  return f;
+  return credit;
 }
 
-void add_finalization(store::RowSet& rows, int64_t tenant_id, Date date, int64_t invoice_id,
-                      int64_t account_id, Minor subtotal, const Finalization& f, int64_t txn_id) {
-  if (subtotal >= 0)
-    add_ledger(rows, tenant_id, txn_id, date,
-               {{"ar", account_id, invoice_id, {}, f.amount_due},
-                {"credit", account_id, {}, {}, f.credit_applied},
-                {"revenue", {}, {}, {}, -subtotal}});
-  else  // a net credit (e.g. prepaid service cancelled) becomes account credit
-    add_ledger(rows, tenant_id, txn_id, date,
-               {{"revenue", {}, {}, {}, -subtotal}, {"credit", account_id, {}, {}, subtotal}});
+int64_t lock_billing_account(Ctx& ctx, int64_t account_id, std::string_view field) {
+  int64_t billing;
+  {
+    Query q(ctx.db, kBillingAccountOf, ctx.tenant.id, account_id);
+    if (!q.next()) invalid(std::string(field), "no such account");
+    billing = q.i64(0);  // fixed at creation: a parent is never changed
+  }
+  lock_account(ctx, billing);
+  return billing;
 }
 
-Minor account_credit(store::Db& db, int64_t tenant_id, int64_t account_id) {
-  Query q(db, "SELECT credit_balance FROM accounts WHERE tenant_id = ? AND id = ?", tenant_id,
-          account_id);
-  return q.next() ? q.i64(0) : 0;
-}
-
-void set_account_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor credit) {
-  store::exec(db, kSetCredit, credit, tenant_id, account_id);
+void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta) {
+  if (delta == 0) return;
+  if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, kMaxAmount) != 1)
+    throw Error(Code::Internal, "account credit would leave 0.." + minor_to_decimal(kMaxAmount));
 }
 
 Date require_date(std::string_view field, const std::string& s) {

@@ -2,45 +2,33 @@
 // Helpers shared by the use cases; not part of the app's public surface.
 #include <vector>
 
+#include "domain/ledger.h"
+
 #include "app/context.h"
 
 namespace remit::app::detail {
-
-// One leg of a ledger transaction: debit positive, credit negative.
-// Books: ar (receivable, per account and invoice), revenue, cash, credit (customer credit,
-// a liability per account), bad_debt.
-struct Posting {
-  const char* book;
-  std::optional<int64_t> account_id;
-  std::optional<int64_t> invoice_id;
-  std::optional<int64_t> payment_id;
-  Minor amount;
-};
 
 // Ledger rows are collected in a RowSet (the bill run writes a whole chunk's at once).
 store::RowSet ledger_rows();
 // Appends one balanced ledger transaction (Internal error if the legs do not sum to zero);
 // legs of zero are skipped.
 void add_ledger(store::RowSet& rows, int64_t tenant_id, int64_t txn_id, Date date,
-                const std::vector<Posting>& legs);
+                const domain::Postings& legs);
 // Writes one balanced transaction now; `txn_id` 0 allocates one.
-void post_ledger(store::Db& db, int64_t tenant_id, Date date, const std::vector<Posting>& legs,
+void post_ledger(store::Db& db, int64_t tenant_id, Date date, const domain::Postings& legs,
                  int64_t txn_id = 0);
 
-// Finalizing an invoice of `subtotal`: the account's available `credit` (updated in place;
-// the caller writes it back) is applied first; a negative subtotal becomes account credit.
-struct Finalization {
-  Minor credit_applied = 0;
-  Minor amount_due = 0;
-  const char* status = "open";  // "paid" when nothing is due
-};
-Finalization plan_finalization(Minor subtotal, Minor& credit);
-// The ledger transaction of a finalization planned above.
-void add_finalization(store::RowSet& rows, int64_t tenant_id, Date date, int64_t invoice_id,
-                      int64_t account_id, Minor subtotal, const Finalization& f, int64_t txn_id);
-
-Minor account_credit(store::Db& db, int64_t tenant_id, int64_t account_id);
-void set_account_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor credit);
+// The concurrency rule (store/db.h): a transaction that changes an account's money (its
+// credit, its invoices, what it will be billed) first locks the row of its billing account,
+// and reads what it will write only after that. Returns the locked account's credit.
+// NotFound when there is no such account.
+Minor lock_account(Ctx& ctx, int64_t billing_account_id);
+// Locks the billing account of `account_id` (itself, or the parent it is billed to) and
+// returns its id; 400 naming `field` when there is no such account.
+int64_t lock_billing_account(Ctx& ctx, int64_t account_id, std::string_view field);
+// Adds `delta` to the account's credit (relative update, under the account's lock); the
+// credit may not go below 0 or above kMaxAmount (Internal: callers check first).
+void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta);
 
 Date require_date(std::string_view field, const std::string& s);
 Date date_or_today(const Ctx& ctx, std::string_view field, const std::optional<std::string>& s);

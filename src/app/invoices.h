@@ -8,7 +8,9 @@ namespace remit::app {
 Invoice get_invoice(Ctx& ctx, int64_t id);  // with lines
 struct InvoiceFilter {
   std::optional<int64_t> account_id;
-  std::optional<std::string> status;
+  std::optional<std::string> status, stream;
+  std::optional<std::string> issued_from, issued_to;  // issue-date range, inclusive
+  std::optional<std::string> cycle_end;
 };
 Page<Invoice> list_invoices(Ctx& ctx, const InvoiceFilter& f, const PageReq& page);  // no lines
 
@@ -18,10 +20,17 @@ Invoice finalize_invoice(Ctx& ctx, int64_t id);
 Invoice void_invoice(Ctx& ctx, int64_t id);
 // open -> uncollectible (amount due written off to bad debt).
 Invoice mark_uncollectible(Ctx& ctx, int64_t id);
+// Applies the account's credit to an open invoice now: `amount`, or as much as it can.
+Invoice apply_credit(Ctx& ctx, int64_t id, std::optional<Minor> amount);
+// Locks the invoice's account (the concurrency rule) and loads the invoice's header.
+// NotFound, or 400 naming `field` when given, if there is no such invoice.
+Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field = "");
 
 // Credit note against an open or paid invoice, up to its total less earlier credit notes.
-// It lowers the amount due; any excess over the amount due becomes account credit.
+// It lowers the amount due; any excess over the amount due releases applied credit and then
+// payments (newest first), and becomes account credit (domain/ledger.h).
 CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount, const std::string& reason);
+CreditNote get_credit_note(Ctx& ctx, int64_t id);
 Page<CreditNote> list_credit_notes(Ctx& ctx, std::optional<int64_t> invoice_id, const PageReq& page);
 
 struct NewPayment {
@@ -34,6 +43,10 @@ struct NewPayment {
 };
 // Applies to the chosen invoice, else oldest due first; the rest becomes account credit.
 Payment post_payment(Ctx& ctx, const NewPayment& p);
+// Reverses a staff-posted payment entered by mistake: the invoices it paid reopen, the credit
+// it left is taken back, the ledger is reversed. FailedPrecondition when that credit has been
+// used, or an invoice it paid was written off or voided.
+Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason);
 Payment get_payment(Ctx& ctx, int64_t id);
 Page<Payment> list_payments(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page);
 
@@ -46,7 +59,9 @@ struct LedgerEntry {
 Page<LedgerEntry> list_ledger(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page);
 
 // `remit verify` (F7): the ledger balances, per transaction and overall; every invoice's
-// amount due and every account's credit agree with it; invoice numbers have no gaps.
+// figures add up, agree with its status, its payments and the ledger; every payment's
+// applications and rest add up to its amount; every account's credit is >= 0 and agrees with
+// the ledger; invoice numbers have no gaps. Never overflows, whatever the database holds.
 struct VerifyReport {
   int64_t tenants = 0, invoices = 0, entries = 0;
   std::vector<std::string> problems;

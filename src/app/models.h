@@ -77,12 +77,13 @@ struct PhaseRec {
   std::string start_date;
   std::optional<std::string> end_date;
   int64_t quantity = 0;
+  int64_t price_id = 0;
 };
 
 struct SubscriptionRec {
   int64_t id = 0;
   int64_t account_id = 0;
-  int64_t price_id = 0;
+  int64_t price_id = 0;  // current (after any price change)
   std::string stream;
   std::string start_date;
   std::optional<std::string> end_date;
@@ -115,6 +116,16 @@ struct Charge {
   std::optional<int64_t> invoice_id;
 };
 
+struct UsageRecord {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  int64_t subscription_id = 0;
+  std::string date;
+  int64_t quantity = 0;  // hundredths
+  std::optional<int64_t> invoice_id;
+  std::string created_at;
+};
+
 struct InvoiceLine {
   int64_t id = 0;
   int64_t account_id = 0;
@@ -135,7 +146,8 @@ struct Invoice {
   std::string status;  // draft | open | paid | void | uncollectible
   std::optional<std::string> cycle_start, cycle_end;
   std::string issue_date, due_date, terms;
-  Minor subtotal = 0, credit_applied = 0, amount_paid = 0, amount_credited = 0, amount_due = 0;
+  Minor subtotal = 0, credit_applied = 0, amount_paid = 0, amount_credited = 0, written_off = 0,
+        amount_due = 0;
   std::string created_at;
   std::optional<std::string> finalized_at;
   std::vector<InvoiceLine> lines;
@@ -168,11 +180,12 @@ struct Payment {
   std::string reference;
   Minor amount = 0;
   std::string received_date;
-  std::string status;  // succeeded
+  std::string status;  // succeeded | reversed
   std::string confirmation;
   std::string created_at;
-  std::vector<PaymentApplication> applications;
+  std::vector<PaymentApplication> applications;  // what it pays now (none once reversed)
   Minor unapplied = 0;  // went to account credit
+  std::optional<std::string> reversed_at;
 };
 
 struct Balance {  // C7

@@ -1,4 +1,5 @@
-// Staff-posted payments (D1: cheque, bank transfer) applied to invoices through the ledger.
+// Staff-posted payments (D1: cheque, bank transfer) applied to invoices through the ledger,
+// and their reversal. Allocation and postings are the domain's (domain/ledger.h).
 #include <sodium.h>
 
 #include "app/internal.h"
@@ -13,7 +14,18 @@ constexpr const char* kInsert =
     "status, confirmation, created_at) VALUES (?, ?, ?, ?, ?, ?, 'succeeded', ?, ?) RETURNING id";
 constexpr const char* kCols =
     "SELECT id, account_id, method, reference, amount, received_date, status, confirmation, "
-    "created_at FROM payments ";
+    "created_at, reversed_at FROM payments ";
+constexpr const char* kUnpay =
+    "UPDATE invoices SET amount_paid = amount_paid - ?, amount_due = amount_due + ?, "
+    "status = 'open' WHERE tenant_id = ? AND id = ?";
+constexpr const char* kPaymentLegs =
+    "SELECT book, account_id, invoice_id, SUM(amount) FROM ledger_entries "
+    "WHERE tenant_id = ? AND payment_id = ? GROUP BY book, account_id, invoice_id "
+    "HAVING SUM(amount) <> 0";
+constexpr const char* kDropApps =
+    "DELETE FROM payment_applications WHERE tenant_id = ? AND payment_id = ?";
+constexpr const char* kMarkReversed =
+    "UPDATE payments SET status = 'reversed', reversed_at = ? WHERE tenant_id = ? AND id = ?";
 constexpr const char* kOpenInvoices =
     "SELECT id, amount_due FROM invoices WHERE tenant_id = ? AND account_id = ? "
     "AND status = 'open' ORDER BY due_date, id";
@@ -52,27 +64,30 @@ Payment read(Query& q) {
   p.status = q.text(6);
   p.confirmation = q.text(7);
   p.created_at = q.text(8);
+  p.reversed_at = q.opt_text(9);
   return p;
 }
 }  // namespace
 
 Payment post_payment(Ctx& ctx, const NewPayment& in) {
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
-  detail::require_account(ctx, in.account_id);
-  {  // a child billed to its parent has no invoices: its credit would never be used
-    Query q(ctx.db, kBillingAccount, ctx.tenant.id, in.account_id);
-    if (q.next() && q.i64(0) != in.account_id)
-      invalid("account_id", "the account is billed to its parent account " + q.text(1) +
-                                "; post the payment there");
-  }
   if (in.method != "cheque" && in.method != "bank_transfer")
     invalid("method", "must be cheque or bank_transfer");
-  if (in.amount <= 0 || in.amount > 100'000'000'00) invalid("amount", "must be greater than 0");
+  if (in.amount <= 0 || in.amount > kMaxAmount)
+    invalid("amount", "must be between 0.01 and " + minor_to_decimal(kMaxAmount));
   if (in.reference.size() > 100) invalid("reference", "must be at most 100 characters");
   Date received = detail::date_or_today(ctx, "received_date", in.received_date);
   if (received > ctx.today) invalid("received_date", "cannot be in the future");
-  // Where it goes: the chosen invoice, else the oldest due first.
-  std::vector<std::pair<int64_t, Minor>> targets;
+  {  // a child billed to its parent has no invoices: its credit would never be used
+    Query q(ctx.db, kBillingAccount, ctx.tenant.id, in.account_id);
+    if (!q.next()) invalid("account_id", "no such account");
+    if (q.i64(0) != in.account_id)
+      invalid("account_id", "the account is billed to its parent account " + q.text(1) +
+                                "; post the payment there");
+  }
+  Minor credit = detail::lock_account(ctx, in.account_id);
+  // Where it goes: the chosen invoice, else the oldest due first (read under the lock).
+  std::vector<domain::Due> targets;
   if (in.invoice_id) {
     Query q(ctx.db, kChosen, ctx.tenant.id, *in.invoice_id);
     if (!q.next() || q.i64(3) != in.account_id)
@@ -83,29 +98,64 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
     Query q(ctx.db, kOpenInvoices, ctx.tenant.id, in.account_id);
     while (q.next()) targets.push_back({q.i64(0), q.i64(1)});
   }
+  auto alloc = domain::allocate_payment(in.amount, targets);
+  if (alloc.to_credit > kMaxAmount - credit)
+    invalid("amount", "the rest would bring the account's credit above " +
+                          minor_to_decimal(kMaxAmount));
   std::string confirmation = confirmation_code();
   int64_t id =
       store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method, in.reference,
                      in.amount, format_date(received), confirmation, format_instant(ctx.now));
-  // One ledger transaction: cash in, receivable down per invoice, the rest account credit.
-  std::vector<detail::Posting> legs = {{"cash", {}, {}, id, in.amount}};
-  Minor left = in.amount;
-  for (auto& [inv, due] : targets) {
-    if (left == 0) break;
-    Minor a = std::min(left, due);
-    if (a <= 0) continue;
-    left -= a;
+  for (auto& [inv, a] : alloc.applications) {
     store::exec(ctx.db, kPay, a, a, a, ctx.tenant.id, inv);
     store::exec(ctx.db, kInsertApp, ctx.tenant.id, id, inv, a);
-    legs.push_back({"ar", in.account_id, inv, id, -a});
   }
-  if (left > 0) {
-    legs.push_back({"credit", in.account_id, {}, id, -left});
-    Minor credit = detail::account_credit(ctx.db, ctx.tenant.id, in.account_id);
-    detail::set_account_credit(ctx.db, ctx.tenant.id, in.account_id, credit + left);
-  }
-  detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today, legs);
+  detail::add_credit(ctx.db, ctx.tenant.id, in.account_id, alloc.to_credit);
+  detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today,
+                      domain::payment_postings(in.account_id, id, in.amount, alloc));
   audit(ctx, "payment.posted", "payment", id, in.method + " " + minor_to_decimal(in.amount));
+  return get_payment(ctx, id);
+}
+
+Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
+  if (reason.empty() || reason.size() > 500) invalid("reason", "must be 1-500 characters");
+  int64_t account;
+  {
+    Query q(ctx.db, std::string(kCols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
+    if (!q.next()) not_found("payment");
+    account = q.i64(1);
+  }
+  Minor credit = detail::lock_account(ctx, account);
+  Payment p = get_payment(ctx, id);  // again, under the lock
+  if (p.status != "succeeded") precondition("the payment is already reversed");
+  if (p.unapplied > credit)
+    precondition("the payment left " + minor_to_decimal(p.unapplied) +
+                 " as account credit and only " + minor_to_decimal(credit) +
+                 " of it is unused; credit or void what used it first");
+  for (auto& a : p.applications) {
+    Invoice inv = get_invoice(ctx, a.invoice_id);
+    if (inv.status != "open" && inv.status != "paid")
+      precondition("invoice " + inv.number_text() + " it paid is " + inv.status +
+                   "; it cannot reopen");
+    store::exec(ctx.db, kUnpay, a.amount, a.amount, ctx.tenant.id, a.invoice_id);
+  }
+  // The ledger: the opposite of what the payment posted, book by book and invoice by invoice.
+  domain::Postings net;
+  {
+    Query q(ctx.db, kPaymentLegs, ctx.tenant.id, id);
+    while (q.next()) {
+      auto book = q.text(0);
+      domain::Book b = book == "cash" ? domain::Book::Cash
+                       : book == "ar" ? domain::Book::Ar
+                                      : domain::Book::Credit;
+      net.push_back({b, q.opt_i64(1), q.opt_i64(2), id, q.i64(3)});
+    }
+  }
+  detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today, domain::reversal_postings(net));
+  detail::add_credit(ctx.db, ctx.tenant.id, account, -p.unapplied);
+  store::exec(ctx.db, kDropApps, ctx.tenant.id, id);
+  store::exec(ctx.db, kMarkReversed, format_instant(ctx.now), ctx.tenant.id, id);
+  audit(ctx, "payment.reversed", "payment", id, reason);
   return get_payment(ctx, id);
 }
 
@@ -122,7 +172,7 @@ Payment get_payment(Ctx& ctx, int64_t id) {
     p.applications.push_back({q.i64(0), q.i64(1)});
     applied += q.i64(1);
   }
-  p.unapplied = p.amount - applied;
+  p.unapplied = p.status == "reversed" ? 0 : p.amount - applied;
   return p;
 }
 

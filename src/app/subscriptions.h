@@ -1,7 +1,9 @@
 #pragma once
 // Subscriptions with phases (B2), usage (B1 metered), billable work (B4), charges (B5).
 // Changes take effect from a date no earlier than the start of the subscription's current
-// period; everything earlier is invoiced and only a credit note corrects it.
+// period; everything earlier is invoiced and only a credit note corrects it. Every write
+// locks the billing account first (store/db.h) and keeps every invoice within the limits
+// of core/money.h.
 #include "app/context.h"
 
 namespace remit::app {
@@ -18,7 +20,17 @@ Page<SubscriptionRec> list_subscriptions(Ctx& ctx, std::optional<int64_t> accoun
                                          const PageReq& page);
 SubscriptionRec change_quantity(Ctx& ctx, int64_t id, int64_t quantity,
                                 std::optional<std::string> effective_date);
+// A different recurring price (upgrade or downgrade) from a date, prorated by day like a
+// quantity change: same stream, interval and timing as the current price.
+SubscriptionRec change_price(Ctx& ctx, int64_t id, int64_t price_id,
+                             std::optional<std::string> effective_date);
 SubscriptionRec cancel_subscription(Ctx& ctx, int64_t id, std::optional<std::string> date);
+// Cancels several subscriptions of one account from one date, all or none.
+std::vector<SubscriptionRec> cancel_subscriptions(Ctx& ctx, int64_t account_id,
+                                                  const std::vector<int64_t>& ids,
+                                                  std::optional<std::string> date);
+// Takes a cancellation back before it takes effect (its date is after today).
+SubscriptionRec undo_cancellation(Ctx& ctx, int64_t id);
 
 struct NewUsage {
   int64_t subscription_id = 0;
@@ -26,6 +38,7 @@ struct NewUsage {
   std::optional<std::string> date;
 };
 int64_t record_usage(Ctx& ctx, const NewUsage& u);
+Page<UsageRecord> list_usage(Ctx& ctx, int64_t subscription_id, const PageReq& page);
 
 struct NewWork {
   int64_t account_id = 0;
@@ -38,6 +51,14 @@ struct NewWork {
   std::string description;
 };
 WorkEntry create_work_entry(Ctx& ctx, const NewWork& w);
+// Edits and deletes apply to unbilled entries only (409 once invoiced: credit-note it).
+struct WorkPatch {
+  std::optional<std::string> date, who, ticket, description;
+  std::optional<int64_t> hours;
+  std::optional<Minor> rate;
+};
+WorkEntry update_work_entry(Ctx& ctx, int64_t id, const WorkPatch& p);
+void delete_work_entry(Ctx& ctx, int64_t id);
 Page<WorkEntry> list_work_entries(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page);
 
 struct NewCharge {
@@ -50,6 +71,13 @@ struct NewCharge {
   bool invoice_now = false;  // bill at once on its own invoice, else on the next one
 };
 Charge create_charge(Ctx& ctx, const NewCharge& c);
+struct ChargePatch {
+  std::optional<std::string> date, description;
+  std::optional<int64_t> quantity;
+  std::optional<Minor> unit_amount;
+};
+Charge update_charge(Ctx& ctx, int64_t id, const ChargePatch& p);
+void delete_charge(Ctx& ctx, int64_t id);
 Page<Charge> list_charges(Ctx& ctx, std::optional<int64_t> account_id, const PageReq& page);
 
 }  // namespace remit::app

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/error.h"
+
 namespace remit {
 
 Minor prorate(Minor amount, int64_t num, int64_t den) {
@@ -9,7 +11,33 @@ Minor prorate(Minor amount, int64_t num, int64_t den) {
   bool neg = p < 0;
   if (neg) p = -p;
   __int128 q = (p * 2 + den) / (2 * static_cast<__int128>(den));
+  if (q > INT64_MAX) throw Error(Code::Internal, "money arithmetic overflow");
   return static_cast<Minor>(neg ? -q : q);
+}
+
+Minor checked_add(Minor a, Minor b) {
+  Minor r;
+  if (__builtin_add_overflow(a, b, &r)) throw Error(Code::Internal, "money arithmetic overflow");
+  return r;
+}
+
+Minor checked_sub(Minor a, Minor b) {
+  Minor r;
+  if (__builtin_sub_overflow(a, b, &r)) throw Error(Code::Internal, "money arithmetic overflow");
+  return r;
+}
+
+Minor checked_mul(Minor a, int64_t b) {
+  Minor r;
+  if (__builtin_mul_overflow(a, b, &r)) throw Error(Code::Internal, "money arithmetic overflow");
+  return r;
+}
+
+std::optional<Minor> line_amount(Minor unit, int64_t hundredths, Minor limit) {
+  __int128 p = static_cast<__int128>(unit) * hundredths;
+  __int128 mag = p < 0 ? -p : p;
+  if (mag > static_cast<__int128>(limit) * 100 + 49) return std::nullopt;
+  return prorate(unit, hundredths, 100);
 }
 
 std::string minor_to_decimal(Minor m) {

@@ -25,9 +25,9 @@ std::optional<SubPeriods> subscription_periods(const Schedule& s, const Subscrip
 
 std::vector<Line> due_segments(const Subscription& sub, Date a, Date b) {
   std::vector<Line> out;
-  const Price& p = *sub.price;
   int64_t n = days_between(a, b);
   for (const Phase& ph : sub.phases) {
+    const Price& p = ph.price ? *ph.price : *sub.price;
     Date s = std::max({ph.start, sub.start, a});
     Date e = b;
     if (ph.end) e = std::min(e, *ph.end);
@@ -43,7 +43,7 @@ std::vector<Line> due_segments(const Subscription& sub, Date a, Date b) {
     l.quantity = ph.quantity;
     l.unit_amount = p.unit_amount;
     int64_t d = days_between(s, e);
-    l.amount = prorate(p.unit_amount * ph.quantity, d, n * 100);
+    l.amount = prorate(checked_mul(p.unit_amount, ph.quantity), d, n * 100);
     l.description = d == n ? p.product_name : p.product_name + " (prorated)";
     out.push_back(std::move(l));
   }
@@ -53,8 +53,14 @@ std::vector<Line> due_segments(const Subscription& sub, Date a, Date b) {
 static Minor billed_for(const Subscription& sub, Date cycle_start) {
   Minor total = 0;
   for (auto& [d, m] : sub.billed)
-    if (d == cycle_start) total += m;
+    if (d == cycle_start) total = checked_add(total, m);
   return total;
+}
+
+static bool was_billed(const Subscription& sub, Date cycle_start) {
+  for (auto& [d, m] : sub.billed)
+    if (d == cycle_start) return true;
+  return false;
 }
 
 // Settles [a, b): the due segments when nothing was billed yet, else one adjustment line.
@@ -67,7 +73,7 @@ static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& o
     return;
   }
   Minor due = 0;
-  for (auto& l : segs) due += l.amount;
+  for (auto& l : segs) due = checked_add(due, l.amount);
   if (due == billed) return;
   Line adj;
   adj.kind = LineKind::Adjustment;
@@ -76,7 +82,7 @@ static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& o
   adj.period_start = a;
   adj.period_end = b;
   adj.cycle_start = a;
-  adj.amount = due - billed;
+  adj.amount = checked_sub(due, billed);
   adj.description = "Adjustment: " + sub.price->product_name +
                     (due < billed ? " (reduced or cancelled)" : " (added)");
   out.push_back(std::move(adj));
@@ -96,27 +102,49 @@ static std::optional<std::pair<Date, Date>> ended_period(const Schedule& s, cons
   return std::pair{start, shift_cycles(s, start, c)};
 }
 
+// The multi-cycle (yearly) period containing the stream cycle that ends at b.
+static std::pair<Date, Date> current_period(const Schedule& s, const Subscription& sub, Date b) {
+  int c = std::max(1, sub.price->interval_cycles);
+  Date anchor = boundary_on_or_before(s, sub.start);
+  Date last = shift_cycles(s, b, -1);
+  Date start = shift_cycles(s, anchor, cycles_between(s, anchor, last) / c * c);
+  return {start, shift_cycles(s, start, c)};
+}
+
 void bill_subscription(const Schedule& s, const Subscription& sub, Date b, std::vector<Line>& out) {
   const Price& p = *sub.price;
   if (p.kind == PriceKind::Metered) {
-    if (sub.pending_usage == 0) return;
-    Line l;
-    l.kind = LineKind::Usage;
-    l.account_id = sub.account_id;
-    l.subscription_id = sub.id;
-    l.description = p.product_name + " (usage)";
-    l.period_start = std::max(shift_cycles(s, b, -1), sub.start);
-    l.period_end = b;
-    l.quantity = sub.pending_usage;
-    l.unit_amount = p.unit_amount;
-    l.amount = prorate(p.unit_amount, sub.pending_usage, 100);
-    out.push_back(std::move(l));
+    auto usage = sub.pending_usage;
+    std::sort(usage.begin(), usage.end());
+    for (size_t i = 0; i < usage.size();) {  // one line per cycle the readings are dated in
+      Date cycle = usage[i].first;
+      int64_t qty = 0;
+      for (; i < usage.size() && usage[i].first == cycle; ++i) qty = checked_add(qty, usage[i].second);
+      if (qty == 0) continue;
+      Line l;
+      l.kind = LineKind::Usage;
+      l.account_id = sub.account_id;
+      l.subscription_id = sub.id;
+      l.description = p.product_name + " (usage)";
+      l.period_start = std::max(cycle, sub.start);
+      l.period_end = std::min(shift_cycles(s, cycle, 1), b);
+      l.quantity = qty;
+      l.unit_amount = p.unit_amount;
+      l.amount = prorate(p.unit_amount, qty, 100);
+      out.push_back(std::move(l));
+    }
     return;
   }
   if (p.kind != PriceKind::Recurring) return;
   auto per = subscription_periods(s, sub, b);
   if (!per) {
-    if (auto ended = ended_period(s, sub, b)) settle(sub, ended->first, ended->second, out);
+    if (auto ended = ended_period(s, sub, b)) {
+      settle(sub, ended->first, ended->second, out);
+    } else if (p.timing == Timing::Advance && b > boundary_on_or_before(s, sub.start)) {
+      // In advance, a year is billed by the first run after it starts, even mid-year.
+      auto [start, end] = current_period(s, sub, b);
+      if (!was_billed(sub, start)) settle(sub, start, end, out);
+    }
     return;
   }
   settle(sub, per->prev, per->at, out);

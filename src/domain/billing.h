@@ -7,7 +7,9 @@
 // subscription's phases, rounded once per phase, half up) minus what earlier invoices
 // already billed for it. In arrears a run settles the period just ended; in advance it
 // trues up the period just ended (seat changes, cancellations) and bills the coming one.
-// A yearly price is settled at its anniversary, or by the first run after it is cancelled.
+// A yearly price is settled at its anniversary, or by the first run after it is cancelled;
+// in advance, a year that began before the subscription started (it started mid-year, after
+// the year's run) is billed, prorated, by the first run after its start.
 #include "core/dates.h"
 #include "core/money.h"
 #include "domain/schedule.h"
@@ -35,6 +37,7 @@ struct Phase {
   Date start;
   std::optional<Date> end;  // exclusive; none = open
   int64_t quantity = 100;   // hundredths
+  const Price* price = nullptr;  // after a price change; none = the subscription's price
 };
 
 struct Subscription {
@@ -46,7 +49,9 @@ struct Subscription {
   std::vector<Phase> phases;  // ordered, non-overlapping
   // What earlier invoices billed, per period start (only periods the run touches matter).
   std::vector<std::pair<Date, Minor>> billed;
-  int64_t pending_usage = 0;  // metered: un-invoiced usage before the boundary, hundredths
+  // Metered: un-invoiced usage before the boundary, hundredths, by the start of the stream
+  // cycle its reading is dated in (a late reading keeps its own period).
+  std::vector<std::pair<Date, int64_t>> pending_usage;
 };
 
 enum class LineKind { Recurring, Adjustment, Usage, Work, Charge };

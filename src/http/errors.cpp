@@ -34,6 +34,7 @@ Response error_response(int status, std::string_view code, std::string_view mess
   r.status = status;
   r.body = to_text(o);
   if (status == 503) r.headers.emplace_back("Retry-After", "1");
+  if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"remit\"");
   return r;
 }
 

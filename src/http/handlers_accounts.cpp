@@ -44,6 +44,13 @@ Response get_account(Call& c) { return ok(to_json(app::get_account(*c.ctx, c.id(
 Response patch_account(Call& c) {
   auto& b = c.body();
   int64_t id = c.id();
+  // Who pays for whom is fixed at creation: its invoices, credit and payments follow it.
+  for (auto f : {"parent_id", "bill_to_parent", "number", "billing_account_id", "credit_balance"})
+    if (b.contains(f))
+      invalid(f, std::string(f) + " cannot be changed" +
+                     (std::string_view(f) == "credit_balance"
+                          ? ": credit moves only through payments and credit notes"
+                          : " after the account is created"));
   app::AccountPatch p;
   p.name = opt_string(b, "name", 200);
   if (p.name && p.name->find_first_not_of(" \t") == std::string::npos)

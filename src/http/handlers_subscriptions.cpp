@@ -39,6 +39,42 @@ Response cancel(Call& c) {
   return ok(to_json(app::cancel_subscription(*c.ctx, id, date)));
 }
 
+Response change_price(Call& c) {
+  int64_t id = c.id();
+  auto& b = c.body();
+  int64_t price = req_id(b, "price_id");
+  auto effective = opt_date(b, "effective_date");
+  return ok(to_json(app::change_price(*c.ctx, id, price, effective)));
+}
+
+Response undo_cancellation(Call& c) {
+  return ok(to_json(app::undo_cancellation(*c.ctx, c.id())));
+}
+
+Response cancel_several(Call& c) {
+  int64_t account = c.id();
+  auto& b = c.body();
+  auto* v = b.if_contains("subscription_ids");
+  if (!v || v->is_null()) invalid("subscription_ids", "subscription_ids is required");
+  if (!v->is_array()) invalid("subscription_ids", "subscription_ids must be an array of ids");
+  std::vector<int64_t> ids;
+  for (auto& e : v->get_array()) {
+    auto i = to_integer(e);
+    if (!i || *i < 1) invalid("subscription_ids", "subscription_ids must be an array of ids");
+    ids.push_back(*i);
+  }
+  auto date = opt_date(b, "date");
+  json::array data;
+  for (auto& s : app::cancel_subscriptions(*c.ctx, account, ids, date)) data.push_back(to_json(s));
+  return ok(json::object{{"data", std::move(data)}});
+}
+
+Response list_usage(Call& c) {
+  auto sub = query_id(c.query, "subscription_id");
+  if (!sub) invalid("subscription_id", "subscription_id is required");
+  return ok(page_json(app::list_usage(*c.ctx, *sub, page_req(c.query))));
+}
+
 Response record_usage(Call& c) {
   auto& b = c.body();
   app::NewUsage u;
@@ -66,6 +102,25 @@ Response create_work(Call& c) {
   return created(to_json(app::create_work_entry(*c.ctx, w)));
 }
 
+Response patch_work(Call& c) {
+  int64_t id = c.id();
+  auto& b = c.body();
+  app::WorkPatch p;
+  p.date = opt_date(b, "date");
+  p.who = opt_string(b, "who", 200);
+  p.hours = opt_quantity(b, "hours", 1);
+  p.rate = opt_money(b, "rate");
+  p.ticket = opt_string(b, "ticket", 200);
+  p.description = opt_string(b, "description", 2000);
+  return ok(to_json(app::update_work_entry(*c.ctx, id, p)));
+}
+
+Response delete_work(Call& c) {
+  int64_t id = c.id();
+  app::delete_work_entry(*c.ctx, id);
+  return ok(json::object{{"id", id}, {"deleted", true}});
+}
+
 Response list_work(Call& c) {
   auto account = query_id(c.query, "account_id");
   return ok(page_json(app::list_work_entries(*c.ctx, account, page_req(c.query))));
@@ -82,6 +137,23 @@ Response create_charge(Call& c) {
   ch.unit_amount = req_money(b, "unit_amount");
   ch.invoice_now = opt_bool(b, "invoice_now").value_or(false);
   return created(to_json(app::create_charge(*c.ctx, ch)));
+}
+
+Response patch_charge(Call& c) {
+  int64_t id = c.id();
+  auto& b = c.body();
+  app::ChargePatch p;
+  p.date = opt_date(b, "date");
+  p.description = opt_string(b, "description", 2000);
+  p.quantity = opt_quantity(b, "quantity", 1);
+  p.unit_amount = opt_money(b, "unit_amount", 1);
+  return ok(to_json(app::update_charge(*c.ctx, id, p)));
+}
+
+Response delete_charge(Call& c) {
+  int64_t id = c.id();
+  app::delete_charge(*c.ctx, id);
+  return ok(json::object{{"id", id}, {"deleted", true}});
 }
 
 Response list_charges(Call& c) {
@@ -111,6 +183,22 @@ void add_subscription_routes(std::vector<Route>& t) {
                .access = Access::Write, .handler = cancel,
                .summary = "Cancel a subscription from a date (default today), prorated by day",
                .request = "Cancellation", .response = "Subscription"});
+  t.push_back({.method = "POST", .pattern = "/v1/subscriptions/{id}/price",
+               .access = Access::Write, .handler = change_price,
+               .summary = "Change the price (upgrade or downgrade) from a date, prorated by day",
+               .request = "PriceChange", .response = "Subscription"});
+  t.push_back({.method = "POST", .pattern = "/v1/subscriptions/{id}/undo-cancel",
+               .access = Access::Write, .handler = undo_cancellation,
+               .summary = "Take back a cancellation before it takes effect",
+               .response = "Subscription"});
+  t.push_back({.method = "POST", .pattern = "/v1/accounts/{id}/cancel-subscriptions",
+               .access = Access::Write, .handler = cancel_several,
+               .summary = "Cancel several of the account's subscriptions from one date, all or none",
+               .request = "Cancellations", .response = "Subscriptions"});
+  t.push_back({.method = "GET", .pattern = "/v1/usage", .access = Access::Read,
+               .handler = list_usage, .summary = "List a subscription's usage records",
+               .response = "UsageRecord", .list = true,
+               .query = {{"subscription_id", "integer", "required: the subscription's"}}});
   t.push_back({.method = "POST", .pattern = "/v1/usage", .access = Access::Write,
                .handler = record_usage, .summary = "Record metered usage", .status = 201,
                .request = "NewUsage", .response = "Usage"});
@@ -120,12 +208,24 @@ void add_subscription_routes(std::vector<Route>& t) {
   t.push_back({.method = "GET", .pattern = "/v1/work-entries", .access = Access::Read,
                .handler = list_work, .summary = "List billable work entries",
                .response = "WorkEntry", .list = true, .query = kByAccount});
+  t.push_back({.method = "PATCH", .pattern = "/v1/work-entries/{id}", .access = Access::Write,
+               .handler = patch_work, .summary = "Edit an unbilled work entry",
+               .request = "WorkEntryPatch", .response = "WorkEntry"});
+  t.push_back({.method = "DELETE", .pattern = "/v1/work-entries/{id}", .access = Access::Write,
+               .handler = delete_work, .summary = "Delete an unbilled work entry",
+               .response = "Deleted"});
   t.push_back({.method = "POST", .pattern = "/v1/charges", .access = Access::Write,
                .handler = create_charge, .summary = "Add a one-time charge", .status = 201,
                .request = "NewCharge", .response = "Charge"});
   t.push_back({.method = "GET", .pattern = "/v1/charges", .access = Access::Read,
                .handler = list_charges, .summary = "List one-time charges", .response = "Charge",
                .list = true, .query = kByAccount});
+  t.push_back({.method = "PATCH", .pattern = "/v1/charges/{id}", .access = Access::Write,
+               .handler = patch_charge, .summary = "Edit an unbilled charge",
+               .request = "ChargePatch", .response = "Charge"});
+  t.push_back({.method = "DELETE", .pattern = "/v1/charges/{id}", .access = Access::Write,
+               .handler = delete_charge, .summary = "Delete an unbilled charge",
+               .response = "Deleted"});
 }
 
 }  // namespace remit::http

@@ -120,6 +120,7 @@ json::value to_json(const app::SubscriptionRec& s) {
     ph["start_date"] = p.start_date;
     ph["end_date"] = opt(p.end_date);
     ph["quantity"] = quantity_json(p.quantity);
+    ph["price_id"] = p.price_id;
     phases.push_back(std::move(ph));
   }
   o["phases"] = std::move(phases);
@@ -185,6 +186,7 @@ json::value to_json(const app::Invoice& i) {
   o["credit_applied"] = i.credit_applied;
   o["amount_paid"] = i.amount_paid;
   o["amount_credited"] = i.amount_credited;
+  o["written_off"] = i.written_off;
   o["amount_due"] = i.amount_due;
   o["created_at"] = i.created_at;
   o["finalized_at"] = opt(i.finalized_at);
@@ -226,6 +228,19 @@ json::value to_json(const app::Payment& p) {
   }
   o["applications"] = std::move(apps);
   o["unapplied"] = p.unapplied;
+  o["reversed_at"] = opt(p.reversed_at);
+  return o;
+}
+
+json::value to_json(const app::UsageRecord& u) {
+  json::object o;
+  o["id"] = u.id;
+  o["account_id"] = u.account_id;
+  o["subscription_id"] = u.subscription_id;
+  o["date"] = u.date;
+  o["quantity"] = quantity_json(u.quantity);
+  o["invoice_id"] = u.invoice_id ? json::value(*u.invoice_id) : json::value(nullptr);
+  o["created_at"] = u.created_at;
   return o;
 }
 

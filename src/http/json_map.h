@@ -21,6 +21,7 @@ json::value to_json(const app::PriceRec& p);
 json::value to_json(const app::SubscriptionRec& s);
 json::value to_json(const app::WorkEntry& w);
 json::value to_json(const app::Charge& c);
+json::value to_json(const app::UsageRecord& u);
 json::value to_json(const app::InvoiceLine& l);
 json::value to_json(const app::Invoice& i);  // with lines when loaded
 json::value to_json(const app::CreditNote& c);

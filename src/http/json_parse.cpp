@@ -230,6 +230,20 @@ std::optional<int64_t> query_id(const QueryParams& q, std::string_view n) {
   return i;
 }
 
+std::optional<std::string> query_text(const QueryParams& q, std::string_view n) {
+  auto* s = query_param(q, n);
+  if (!s) return std::nullopt;
+  if (s->size() > 200) invalid(name(n), name(n) + " must be at most 200 characters");
+  return *s;
+}
+
+std::optional<std::string> query_date(const QueryParams& q, std::string_view n) {
+  auto* s = query_param(q, n);
+  if (!s) return std::nullopt;
+  if (!parse_date(std::string_view(*s))) invalid(name(n), name(n) + " must be a date YYYY-MM-DD");
+  return *s;
+}
+
 std::optional<std::string> query_enum(const QueryParams& q, std::string_view n,
                                       std::initializer_list<std::string_view> allowed) {
   auto* s = query_param(q, n);

@@ -51,6 +51,8 @@ std::optional<int64_t> to_integer(const json::value& v);
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 const std::string* query_param(const QueryParams& q, std::string_view name);
 std::optional<int64_t> query_id(const QueryParams& q, std::string_view name);
+std::optional<std::string> query_text(const QueryParams& q, std::string_view name);
+std::optional<std::string> query_date(const QueryParams& q, std::string_view name);  // YYYY-MM-DD
 std::optional<std::string> query_enum(const QueryParams& q, std::string_view name,
                                       std::initializer_list<std::string_view> allowed);
 // ?limit=1..200 (default 50)&starting_after=<id>

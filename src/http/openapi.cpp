@@ -45,9 +45,10 @@ std::string operation_id(const Route& r) {
   return id;
 }
 
-// PATCH bodies and the bodies of cancel and bill runs have no required field.
+// PATCH bodies and the bodies of cancel, apply-credit and bill runs have no required field.
 bool body_required(const Route& r) {
-  return r.method == "POST" && r.request != "Cancellation" && r.request != "BillRunRequest";
+  return r.method == "POST" && r.request != "Cancellation" && r.request != "BillRunRequest" &&
+         r.request != "ApplyCredit";
 }
 
 json::value operation(const Route& r) {

@@ -101,9 +101,11 @@ constexpr const char* kSchemas = R"JSON({
 "Phase": {"type": "object", "properties": {
   "start_date": {"$ref": "#/components/schemas/Date"},
   "end_date": {"allOf": [{"$ref": "#/components/schemas/Date"}], "nullable": true},
-  "quantity": {"$ref": "#/components/schemas/Quantity"}}},
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "price_id": {"type": "integer", "description": "the price of this phase"}}},
 "Subscription": {"type": "object", "properties": {
-  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "price_id": {"type": "integer"},
+  "id": {"type": "integer"}, "account_id": {"type": "integer"},
+  "price_id": {"type": "integer", "description": "the current price (after any price change)"},
   "stream": {"type": "string"}, "start_date": {"$ref": "#/components/schemas/Date"},
   "end_date": {"allOf": [{"$ref": "#/components/schemas/Date"}], "nullable": true},
   "status": {"type": "string", "enum": ["active", "scheduled", "cancelled"]},
@@ -117,6 +119,19 @@ constexpr const char* kSchemas = R"JSON({
 "QuantityChange": {"type": "object", "required": ["quantity"], "properties": {
   "quantity": {"$ref": "#/components/schemas/Quantity"},
   "effective_date": {"$ref": "#/components/schemas/Date"}}},
+"PriceChange": {"type": "object", "required": ["price_id"], "properties": {
+  "price_id": {"type": "integer",
+               "description": "a recurring price of the same stream, interval and timing"},
+  "effective_date": {"allOf": [{"$ref": "#/components/schemas/Date"}],
+                     "description": "default: the tenant's today"}}},
+"Cancellations": {"type": "object", "required": ["subscription_ids"], "properties": {
+  "subscription_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 200},
+  "date": {"allOf": [{"$ref": "#/components/schemas/Date"}],
+           "description": "default: the tenant's today"}}},
+"Deleted": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "deleted": {"type": "boolean", "enum": [true]}}},
+"Subscriptions": {"type": "object", "properties": {
+  "data": {"type": "array", "items": {"$ref": "#/components/schemas/Subscription"}}}},
 "Cancellation": {"type": "object", "properties": {
   "date": {"allOf": [{"$ref": "#/components/schemas/Date"}],
            "description": "default: the tenant's today"}}},
@@ -127,6 +142,20 @@ constexpr const char* kSchemas = R"JSON({
   "id": {"type": "integer"}, "subscription_id": {"type": "integer"},
   "quantity": {"$ref": "#/components/schemas/Quantity"},
   "date": {"$ref": "#/components/schemas/Date"}}},
+"UsageRecord": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"},
+  "subscription_id": {"type": "integer"}, "date": {"$ref": "#/components/schemas/Date"},
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "invoice_id": {"type": "integer", "nullable": true}, "created_at": {"type": "string"}}},
+"WorkEntryPatch": {"type": "object", "description": "only an unbilled entry", "properties": {
+  "date": {"$ref": "#/components/schemas/Date"}, "who": {"type": "string"},
+  "hours": {"$ref": "#/components/schemas/Quantity"},
+  "rate": {"$ref": "#/components/schemas/Money"}, "ticket": {"type": "string"},
+  "description": {"type": "string"}}},
+"ChargePatch": {"type": "object", "description": "only an unbilled charge", "properties": {
+  "date": {"$ref": "#/components/schemas/Date"}, "description": {"type": "string"},
+  "quantity": {"$ref": "#/components/schemas/Quantity"},
+  "unit_amount": {"$ref": "#/components/schemas/Money"}}},
 "WorkEntry": {"type": "object", "properties": {
   "id": {"type": "integer"}, "account_id": {"type": "integer"}, "stream": {"type": "string"},
   "date": {"$ref": "#/components/schemas/Date"}, "who": {"type": "string"},
@@ -172,8 +201,12 @@ constexpr const char* kSchemas = R"JSON({
   "subtotal": {"$ref": "#/components/schemas/Money"},
   "credit_applied": {"$ref": "#/components/schemas/Money"},
   "amount_paid": {"$ref": "#/components/schemas/Money"},
-  "amount_credited": {"$ref": "#/components/schemas/Money"},
-  "amount_due": {"$ref": "#/components/schemas/Money"},
+  "amount_credited": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+                      "description": "credit notes against it"},
+  "written_off": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+                  "description": "written off when marked uncollectible"},
+  "amount_due": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+                 "description": "max(subtotal, 0) - credit_applied - amount_paid - amount_credited - written_off"},
   "created_at": {"type": "string"}, "finalized_at": {"type": "string", "nullable": true},
   "lines": {"type": "array", "items": {"$ref": "#/components/schemas/InvoiceLine"},
             "description": "empty in lists"}}},
@@ -181,6 +214,11 @@ constexpr const char* kSchemas = R"JSON({
   "id": {"type": "integer"}, "number": {"type": "integer"}, "invoice_id": {"type": "integer"},
   "account_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"},
   "reason": {"type": "string"}, "created_at": {"type": "string"}}},
+"ApplyCredit": {"type": "object", "properties": {
+  "amount": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+             "description": "default: as much as the credit and the amount due allow"}}},
+"PaymentReversal": {"type": "object", "required": ["reason"], "properties": {
+  "reason": {"type": "string"}}},
 "NewCreditNote": {"type": "object", "required": ["invoice_id", "amount", "reason"], "properties": {
   "invoice_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"},
   "reason": {"type": "string"}}},
@@ -190,8 +228,10 @@ constexpr const char* kSchemas = R"JSON({
   "id": {"type": "integer"}, "account_id": {"type": "integer"},
   "method": {"type": "string", "enum": ["cheque", "bank_transfer"]},
   "reference": {"type": "string"}, "amount": {"$ref": "#/components/schemas/Money"},
-  "received_date": {"$ref": "#/components/schemas/Date"}, "status": {"type": "string"},
+  "received_date": {"$ref": "#/components/schemas/Date"},
+  "status": {"type": "string", "enum": ["succeeded", "reversed"]},
   "confirmation": {"type": "string"}, "created_at": {"type": "string"},
+  "reversed_at": {"type": "string", "nullable": true},
   "applications": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentApplication"}},
   "unapplied": {"allOf": [{"$ref": "#/components/schemas/Money"}],
                 "description": "went to account credit"}}},

@@ -1,11 +1,26 @@
 #pragma once
-// The storage seam: a connection that runs portable SQL with `?` placeholders.
-// SQLite implements it now (sqlite/); PostgreSQL will translate `?` to `$n`.
-// SQL text lives in named constants beside the code that runs it.
+// The storage seam: a connection that runs portable SQL with `?` placeholders, on SQLite
+// (sqlite/) or PostgreSQL (postgres/, which translates `?` to `$n`). SQL text lives in named
+// constants beside the code that runs it.
 //
 // A Db is used by one thread at a time (REQUIRES: external synchronisation); open one
 // per worker thread. Errors are remit::Error: a unique or foreign-key violation is
-// Code::Conflict, a busy/locked database Code::Retryable; nothing leaks SQLite codes.
+// Code::Conflict; a busy database, a serialization failure, a deadlock or a lost connection
+// is Code::Retryable (roll back and run the whole transaction again); nothing leaks a
+// backend's codes.
+//
+// THE CONCURRENCY RULE (docs/decisions/0004-concurrency.md). Write transactions run at READ
+// COMMITTED on PostgreSQL and as SQLite's single writer (BEGIN IMMEDIATE). A write that moves
+// money, or changes what an account will be billed, first locks the row of the billing
+// account it concerns with `SELECT ... FROM accounts ... FOR UPDATE` (app/internal.h:
+// lock_account, lock_billing_account; a bill-run chunk locks its accounts in id order), and
+// reads what it will write only after that: each later statement then sees every change
+// committed by whoever held the lock before. Balances are written as relative updates
+// (`credit_balance = credit_balance + ?`). Locks are taken in one order: billing accounts
+// (ascending id), then the tenant's counter rows. On SQLite the lock is implied (one writer
+// at a time; `FOR UPDATE` is dropped from the SQL) and the rule costs nothing.
+// Read transactions see one snapshot: REPEATABLE READ, READ ONLY on PostgreSQL, a deferred
+// transaction in WAL mode on SQLite.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -80,6 +95,7 @@ class Db {
   // A cached prepared statement, reset and ready to bind.
   virtual Stmt& prepare(std::string_view sql) = 0;
   virtual void exec_script(std::string_view sql) = 0;  // DDL, no parameters
+  // A write transaction, or a read-only one that sees one snapshot (see the rule above).
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;

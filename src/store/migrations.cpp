@@ -363,6 +363,17 @@ CREATE INDEX chunks_pending ON bill_run_chunks (tenant_id, run_id, seq) WHERE st
 )SQL",
     // 6: PostgreSQL only: tenant_id leads every key (see tenant_keys below).
     tenant_keys(),
+    // 7: money that adds up (docs/decisions/0004): an invoice records what was written off;
+    // a void invoice no longer shows the credit that went back to the account; payments
+    // can be reversed; a subscription phase may carry its own price (price changes).
+    R"SQL(
+ALTER TABLE invoices ADD COLUMN written_off INTEGER NOT NULL DEFAULT 0;
+UPDATE invoices SET written_off = (CASE WHEN subtotal > 0 THEN subtotal ELSE 0 END)
+  - credit_applied - amount_paid - amount_credited WHERE status = 'uncollectible';
+UPDATE invoices SET credit_applied = 0 WHERE status = 'void';
+ALTER TABLE payments ADD COLUMN reversed_at TEXT;
+ALTER TABLE subscription_phases ADD COLUMN price_id INTEGER;
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

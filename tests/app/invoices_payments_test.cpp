@@ -70,23 +70,39 @@ TEST_F(LedgerTest, CreditNoteBeyondTheAmountDueBecomesAccountCredit) {
   pay(A, 6000);  // 40.00 still due
   auto n = credit_note(feb.id, kPlan, "service not delivered");
   EXPECT_EQ(n.amount, kPlan);
+  // The note pays the 40.00 due and releases the 60.00 payment, which becomes account credit:
+  // the invoice shows it credited in full, and its figures still add up.
   feb = inv(feb.id);
-  EXPECT_EQ(feb.amount_paid, 6000);
-  EXPECT_EQ(feb.amount_credited, 4000);
+  EXPECT_EQ(feb.amount_paid, 0);
+  EXPECT_EQ(feb.amount_credited, kPlan);
   EXPECT_EQ(feb.amount_due, 0);
   EXPECT_EQ(feb.status, "paid");
   EXPECT_EQ(get_account(A).credit_balance, 6000);
+  auto payment = tx([&](app::Ctx& c) { return app::list_payments(c, A, {0, 50}); }).items.at(0);
+  EXPECT_TRUE(payment.applications.empty());
+  EXPECT_EQ(payment.unapplied, 6000);
   // The next invoice uses the credit.
   advance_to("2025-03-01");
   auto mar = invoice_issued(A, "2025-03-01");
   EXPECT_EQ(mar.credit_applied, 6000);
   EXPECT_EQ(mar.amount_due, kPlan - 6000);
   EXPECT_EQ(get_account(A).credit_balance, 0);
-  // A credit note on a paid invoice is all account credit.
+  // A credit note on a paid invoice is all account credit, and the invoice shows it credited:
+  // it releases the credit the invoice used first, then payments.
   pay(A, kPlan - 6000, mar.id);
   credit_note(mar.id, 2500);
   EXPECT_EQ(get_account(A).credit_balance, 2500);
-  EXPECT_EQ(inv(mar.id).amount_credited, 0);
+  mar = inv(mar.id);
+  EXPECT_EQ(mar.amount_credited, 2500);
+  EXPECT_EQ(mar.credit_applied, 6000 - 2500);
+  EXPECT_EQ(mar.amount_paid, kPlan - 6000);
+  EXPECT_EQ(mar.status, "paid");
+  credit_note(mar.id, 5000);  // 35.00 more credit, then 15.00 of the payment
+  mar = inv(mar.id);
+  EXPECT_EQ(mar.credit_applied, 0);
+  EXPECT_EQ(mar.amount_paid, kPlan - 6000 - 1500);
+  EXPECT_EQ(mar.amount_credited, 7500);
+  EXPECT_EQ(get_account(A).credit_balance, 7500);
   expect_verifies();
 }
 
@@ -234,7 +250,7 @@ TEST_F(LedgerTest, PaymentValidation) {
     p.method = m;
     expect_invalid("method", [&] { post(p); });
   }
-  for (Minor a : {0LL, -100LL, 100'000'000'01LL}) {
+  for (Minor a : {Minor{0}, Minor{-100}, kMaxAmount + 1}) {
     auto p = base();
     p.amount = a;
     expect_invalid("amount", [&] { post(p); });

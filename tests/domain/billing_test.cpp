@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "domain/test_dates.h"
 
 namespace remit::domain {
@@ -297,7 +298,7 @@ TEST(Billing, MeteredUsageIsBilledPerUnitInArrears) {
   p.product_name = "Backup storage (GB)";
   auto s = sub(p, "2025-01-01", 100);
   EXPECT_TRUE(bill(s, "2025-02-01").empty());  // no usage, no line
-  s.pending_usage = 12345;                      // 123.45 GB
+  s.pending_usage = {{D("2025-01-01"), 12345}};  // 123.45 GB
   auto out = bill(s, "2025-02-01");
   ASSERT_EQ(out.size(), 1u);
   expect_line(out[0], LineKind::Usage, "Backup storage (GB) (usage)", "2025-01-01", "2025-02-01",
@@ -305,11 +306,70 @@ TEST(Billing, MeteredUsageIsBilledPerUnitInArrears) {
   EXPECT_EQ(out[0].amount, 1235);  // 1234.5 rounds up
   // A subscription started mid-period shows its own start.
   auto late = sub(p, "2025-01-20", 100);
-  late.pending_usage = 200;
+  late.pending_usage = {{D("2025-01-01"), 200}};
   out = bill(late, "2025-02-01");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(S(out[0].period_start), "2025-01-20");
   EXPECT_EQ(out[0].amount, 20);
+}
+
+// A reading dated in an earlier cycle but recorded after that cycle's run is billed on the
+// next invoice under its own period, not merged into the current one.
+TEST(Billing, LateUsageKeepsItsOwnPeriod) {
+  Price p = recurring(Timing::Arrears, 10);
+  p.kind = PriceKind::Metered;
+  p.product_name = "Transit (GB)";
+  auto s = sub(p, "2027-01-01", 100);
+  s.pending_usage = {{D("2027-07-01"), 300}, {D("2027-06-01"), 500}, {D("2027-07-01"), 100}};
+  auto out = bill(s, "2027-08-01");
+  ASSERT_EQ(out.size(), 2u);
+  expect_line(out[0], LineKind::Usage, "Transit (GB) (usage)", "2027-06-01", "2027-07-01", 500,
+              prorate(10, 500, 100));
+  expect_line(out[1], LineKind::Usage, "Transit (GB) (usage)", "2027-07-01", "2027-08-01", 400,
+              prorate(10, 400, 100));
+}
+
+// A yearly price in advance that starts mid-month, after that month's run, is billed by the
+// next run (prorated from its start for the year that began at its cycle), not a year later.
+TEST(Billing, YearlyInAdvanceStartingMidMonthIsBilledByTheNextRun) {
+  Price p = recurring(Timing::Advance, 24000, 12);
+  auto s = sub(p, "2027-02-17", 100);  // created on 2027-02-17, after the February run
+  auto out = bill(s, "2027-03-01");
+  ASSERT_EQ(out.size(), 1u);
+  expect_line(out[0], LineKind::Recurring, "Seats (prorated)", "2027-02-17", "2028-02-01", 100,
+              part(24000, 100, days("2027-02-17", "2028-02-01"), days("2027-02-01", "2028-02-01")));
+  EXPECT_EQ(S(*out[0].cycle_start), "2027-02-01");
+  // Billed once: later runs of that year add nothing; the anniversary bills the next year.
+  s.billed.push_back({D("2027-02-01"), out[0].amount});
+  EXPECT_TRUE(bill(s, "2027-04-01").empty());
+  out = bill(s, "2028-02-01");
+  ASSERT_EQ(out.size(), 1u);
+  expect_line(out[0], LineKind::Recurring, "Seats", "2028-02-01", "2029-02-01", 100, 24000);
+}
+
+TEST(Billing, APriceChangeBillsEachPhaseAtItsOwnPrice) {
+  Price basic = recurring(Timing::Arrears, 3000), pro = recurring(Timing::Arrears, 9000);
+  pro.id = 2;
+  pro.product_name = "Seats Pro";
+  auto s = sub(basic, "2025-01-01", 200);
+  s.phases[0].end = D("2025-01-11");
+  s.phases.push_back({D("2025-01-11"), std::nullopt, 200, &pro});
+  auto out = bill(s, "2025-02-01");
+  ASSERT_EQ(out.size(), 2u);
+  expect_line(out[0], LineKind::Recurring, "Seats (prorated)", "2025-01-01", "2025-01-11", 200,
+              part(3000, 200, 10, 31));
+  expect_line(out[1], LineKind::Recurring, "Seats Pro (prorated)", "2025-01-11", "2025-02-01",
+              200, part(9000, 200, 21, 31));
+}
+
+TEST(Billing, AmountsThatWouldOverflowAreRefusedNotWrapped) {
+  Price p = recurring(Timing::Arrears, 10'000'000'000);
+  p.kind = PriceKind::Metered;
+  auto s = sub(p, "2025-01-01", 100);
+  s.pending_usage = {{D("2025-01-01"), 100'000'000'000}};  // 10^9 units at 10^8.00
+  EXPECT_THROW(bill(s, "2025-02-01"), Error);
+  Price big = recurring(Timing::Arrears, INT64_MAX / 2);
+  EXPECT_THROW(bill(sub(big, "2025-01-01", 300), "2025-02-01"), Error);
 }
 
 TEST(Billing, WorkAndChargesAreBilledInFull) {

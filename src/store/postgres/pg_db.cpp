@@ -126,14 +126,16 @@ class PgDb final : public Db {
     auto st = PQresultStatus(r.r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(conn_, r.r);
   }
-  void begin(bool) override {
+  void begin(bool write) override {
     if (PQstatus(conn_) != CONNECTION_OK) reconnect();
-    exec_script("BEGIN");
+    // Writers: READ COMMITTED plus the row locks of the concurrency rule (store/db.h).
+    // Readers: one snapshot, so a page never shows half of a concurrent change.
+    run(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   }
-  void commit() override { exec_script("COMMIT"); }
+  void commit() override { run("COMMIT"); }
   void rollback() override {
     if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE)
-      exec_script("ROLLBACK");
+      run("ROLLBACK");
   }
   std::string backend() const override { return "postgres"; }
   void set_by_id(std::string_view table, std::string_view column, int64_t tenant_id,
@@ -208,6 +210,11 @@ class PgDb final : public Db {
   }
 
  private:
+  // Transaction control as a simple query (no parse of a script each time).
+  void run(const char* sql) {
+    Result r{PQexec(conn_, sql)};
+    if (PQresultStatus(r.r) != PGRES_COMMAND_OK) fail(conn_, r.r);
+  }
   static void append_copy_text(std::string& buf, const std::string& v) {
     for (char ch : v) {
       switch (ch) {
