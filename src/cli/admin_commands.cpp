@@ -28,13 +28,14 @@ void add_admin_commands(CLI::App& app, Globals& g) {
   create->add_option("--time-zone", nt.time_zone, "IANA time zone")->capture_default_str();
   create->add_option("--preset", preset, "streams: default, procirrus, dakotapro, westcentral");
   create->add_flag("--test-mode", nt.test_mode, "give the tenant its own movable clock");
-  create->add_option("--clock-start", clock_start, "test mode: the clock's first instant");
+  create->add_option("--clock-start", clock_start,
+                     "test mode: the clock's first instant (a date: its start in --time-zone)");
   create->add_option("--remit-to", nt.remit_to, "remit-to address (use \\n for new lines)");
   create->callback([&g] {
     auto db = open_migrated(g.db);
     SystemClock clock;
     if (!clock_start.empty()) {
-      nt.clock_start = parse_instant(clock_start);
+      nt.clock_start = parse_local_instant(clock_start, nt.time_zone);  // a date: local midnight
       if (!nt.clock_start) invalid("clock-start", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
     }
     Instant now = nt.clock_start.value_or(clock.now());
@@ -83,7 +84,7 @@ void add_admin_commands(CLI::App& app, Globals& g) {
         if (days < 0) invalid("days", "must not be negative");
         now = app::advance_clock(*db, clock, clock_tenant, now + date::days{days});
       } else if (name == "set") {
-        auto t = parse_instant(to);
+        auto t = parse_local_instant(to, app::load_tenant(*db, clock_tenant).time_zone);
         if (!t) invalid("to", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
         now = app::advance_clock(*db, clock, clock_tenant, *t);
       }

@@ -9,5 +9,8 @@ void seed_synthetic(const std::string& path, int64_t accounts);
 // anything else benches fresh SQLite files in `dir`.
 void bench_bill_run(const std::string& db, const std::string& dir, int64_t accounts, int chunk,
                     int workers);
-void bench_api(const std::string& dir, int connections, double seconds, int idle);
+// --db as for bench_bill_run (schema remit_bench_api on PostgreSQL); `servers` HTTP servers
+// in this process share the database, the clients spread over them.
+void bench_api(const std::string& db, const std::string& dir, int connections, double seconds,
+               int idle, int servers);
 }  // namespace remit::cli

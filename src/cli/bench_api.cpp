@@ -66,16 +66,20 @@ asio::awaitable<void> client(tcp::endpoint ep, const Target& t, const std::strin
   s.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
-Result measure(uint16_t port, const Target& t, const std::string& key, int conns, double seconds) {
+// `conns` clients spread over the servers at `ports`.
+Result measure(const std::vector<uint16_t>& ports, const Target& t, const std::string& key,
+               int conns, double seconds) {
   asio::io_context io;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
   auto until = Clk::now() + std::chrono::duration_cast<Clk::duration>(std::chrono::duration<double>(seconds));
   std::vector<std::vector<double>> lat(conns);
   std::vector<int64_t> errors(conns, 0);
   std::atomic<int64_t> seq{static_cast<int64_t>(Clk::now().time_since_epoch().count())};
   auto start = Clk::now();
   for (int i = 0; i < conns; ++i)
-    asio::co_spawn(io, client(ep, t, key, until, lat[i], errors[i], seq), asio::detached);
+    asio::co_spawn(io,
+                   client(tcp::endpoint(asio::ip::make_address("127.0.0.1"), ports[i % ports.size()]),
+                          t, key, until, lat[i], errors[i], seq),
+                   asio::detached);
   io.run();
   double elapsed = std::chrono::duration<double>(Clk::now() - start).count();
   std::vector<double> all;
@@ -136,10 +140,19 @@ pid_t hold_idle_connections(uint16_t port, int n, int& release) {
 
 }  // namespace
 
-void bench_api(const std::string& dir, int conns, double seconds, int idle) {
-  std::filesystem::create_directories(dir);
-  std::string path = dir + "/bench-api.db";
-  for (auto& p : {path, path + "-wal", path + "-shm"}) std::filesystem::remove(p);
+void bench_api(const std::string& db_arg, const std::string& dir, int conns, double seconds,
+               int idle, int servers) {
+  std::string path;
+  bool pg = store::is_postgres_url(db_arg);
+  if (pg) {  // a fresh schema of that server
+    store::open_db(db_arg)->exec_script(
+        "DROP SCHEMA IF EXISTS remit_bench_api CASCADE; CREATE SCHEMA remit_bench_api");
+    path = store::with_schema(db_arg, "remit_bench_api");
+  } else {
+    std::filesystem::create_directories(dir);
+    path = dir + "/bench-api.db";
+    for (auto& p : {path, path + "-wal", path + "-shm"}) std::filesystem::remove(p);
+  }
   SystemClock clock;
   app::DemoResult demo;
   int64_t invoice = 0, account = 0;
@@ -152,15 +165,23 @@ void bench_api(const std::string& dir, int conns, double seconds, int idle) {
     invoice = q.i64(0);
     account = q.i64(1);
   }
-  http::ServerOptions o;
-  o.db_url = path;
-  o.host = "127.0.0.1";
-  o.port = 0;
-  http::Server server(o, clock);
-  server.start();
+  // Several servers share nothing but the database, as several `remit serve` processes would.
+  std::vector<std::unique_ptr<http::Server>> srv;
+  std::vector<uint16_t> ports;
+  for (int i = 0; i < std::max(1, servers); ++i) {
+    http::ServerOptions o;
+    o.db_url = path;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    srv.push_back(std::make_unique<http::Server>(o, clock));
+    srv.back()->start();
+    ports.push_back(srv.back()->port());
+  }
   int release = -1;
-  pid_t holder = idle ? hold_idle_connections(server.port(), idle, release) : 0;
-  if (idle) fmt::print("holding {} idle keep-alive connections (server sees {})\n", idle, server.connections());
+  pid_t holder = idle ? hold_idle_connections(ports[0], idle, release) : 0;
+  if (idle)
+    fmt::print("holding {} idle keep-alive connections (server sees {})\n", idle,
+               srv[0]->connections());
   Target health{"healthz", bhttp::verb::get, "/healthz", ""};
   std::vector<Target> targets = {
       {"get_invoice", bhttp::verb::get, fmt::format("/v1/invoices/{}", invoice), ""},
@@ -169,10 +190,13 @@ void bench_api(const std::string& dir, int conns, double seconds, int idle) {
       {"post_payment", bhttp::verb::post, "/v1/payments",
        fmt::format(R"({{"account_id":{},"method":"cheque","amount":1,"reference":"bench"}})", account)},
   };
-  std::string json = fmt::format("{{\"bench\":\"api\",\"connections\":{},\"idle_connections\":{}", conns, idle);
+  std::string json =
+      fmt::format("{{\"bench\":\"api\",\"backend\":\"{}\",\"servers\":{},\"connections\":{},"
+                  "\"idle_connections\":{}",
+                  pg ? "postgres" : "sqlite", ports.size(), conns, idle);
   for (auto& t : targets) {
-    Result h = measure(server.port(), health, demo.api_key, conns, seconds);
-    Result r = measure(server.port(), t, demo.api_key, conns, seconds);
+    Result h = measure(ports, health, demo.api_key, conns, seconds);
+    Result r = measure(ports, t, demo.api_key, conns, seconds);
     double ratio = h.rps > 0 ? r.rps / h.rps : 0;
     fmt::print("{:<13} {:>8.0f} req/s  p50 {:6.2f} ms  p99 {:6.2f} ms  errors {}   | beside /healthz "
                "{:>8.0f} req/s p99 {:6.2f} ms  -> {:.0f}%\n",
@@ -185,7 +209,7 @@ void bench_api(const std::string& dir, int conns, double seconds, int idle) {
     close(release);
     waitpid(holder, nullptr, 0);
   }
-  server.stop();
+  for (auto& s : srv) s->stop();
   fmt::print("{}}}\n", json);
 }
 

@@ -18,13 +18,14 @@ void add_bench_commands(CLI::App& app, Globals& g) {
       ->capture_default_str();
   br->callback([&g] { bench_bill_run(g.db, dir, accounts, chunk, workers); });
   auto* api = bench->add_subcommand("api", "API req/s and p99, each endpoint beside /healthz");
-  static int conns = 100, idle = 0;
+  static int conns = 100, idle = 0, servers = 1;
   static double seconds = 3;
   api->add_option("--connections", conns, "concurrent keep-alive clients")->capture_default_str();
   api->add_option("--seconds", seconds, "per measurement")->capture_default_str();
   api->add_option("--idle", idle, "extra idle keep-alive connections held open")->capture_default_str();
   api->add_option("--dir", dir, "folder for the demo database")->capture_default_str();
-  api->callback([] { bench_api(dir, conns, seconds, idle); });
+  api->add_option("--servers", servers, "HTTP servers on the one database")->capture_default_str();
+  api->callback([&g] { bench_api(g.db, dir, conns, seconds, idle, servers); });
   auto* seed = bench->add_subcommand("seed", "build the bench's synthetic provider in --db");
   static int64_t seed_accounts = 1000;
   seed->add_option("--accounts", seed_accounts, "synthetic accounts")->capture_default_str();

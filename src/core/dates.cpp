@@ -36,6 +36,14 @@ std::string format_instant(Instant t) {
                      tod.minutes().count(), tod.seconds().count());
 }
 
+std::optional<Instant> parse_local_instant(std::string_view s, const std::string& tz) {
+  if (s.size() == 10) {
+    auto d = parse_date(s);
+    return d ? std::optional(local_midnight(*d, tz)) : std::nullopt;
+  }
+  return parse_instant(s);
+}
+
 std::optional<Instant> parse_instant(std::string_view s) {
   if (s.size() == 10) {
     auto d = parse_date(s);

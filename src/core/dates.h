@@ -16,6 +16,9 @@ std::optional<Date> parse_date(std::string_view s);  // strict YYYY-MM-DD
 std::string format_date(Date d);                     // YYYY-MM-DD
 std::string format_instant(Instant t);               // YYYY-MM-DDTHH:MM:SSZ
 std::optional<Instant> parse_instant(std::string_view s);
+// "YYYY-MM-DD" as the start of that day in `tz` (the meaning a date has everywhere in Remit),
+// or an instant "YYYY-MM-DDTHH:MM:SSZ" as it is.
+std::optional<Instant> parse_local_instant(std::string_view s, const std::string& tz);
 
 Date make_date(int y, unsigned m, unsigned d);
 // Same day-of-month n months later, clamped to the month's last day.
