@@ -37,6 +37,8 @@ TEST_F(Api, MissingOrInvalidKeyIs401) {
     Request r{.method = "GET", .target = "/v1/accounts", .authorization = auth};
     Response res = router_->handle(r);
     EXPECT_EQ(res.status, 401) << auth;
+    ASSERT_TRUE(res.header("WWW-Authenticate")) << auth;  // RFC 6750: the scheme to use
+    EXPECT_TRUE(res.header("WWW-Authenticate")->starts_with("Bearer")) << auth;
     EXPECT_EQ(error_code(res), "unauthenticated");
     EXPECT_EQ(error_field(res), "");
   }
@@ -82,6 +84,45 @@ TEST_F(Api, MalformedJsonIs400WithoutField) {
   Response res = post("/v1/accounts", "[1,2]");
   EXPECT_EQ(res.status, 400);
   EXPECT_EQ(error_field(res), "");
+}
+
+// Who pays for whom is fixed at creation: PATCH names the field instead of ignoring it.
+TEST_F(Api, PatchAccountRefusesParentAndBillingFields) {
+  Response res = call("POST", "/v1/accounts", R"({"name":"Parent"})");
+  ASSERT_EQ(res.status, 201);
+  int64_t parent = json::parse(res.body).at("id").as_int64();
+  res = call("POST", "/v1/accounts", R"({"name":"Child"})");
+  int64_t child = json::parse(res.body).at("id").as_int64();
+  for (std::string f : {"parent_id", "bill_to_parent", "credit_balance", "number"}) {
+    std::string body = "{\"name\":\"Renamed\",\"" + f + "\":" +
+                       (f == "bill_to_parent" ? "true" : f == "number" ? "\"X1\"" : std::to_string(parent)) + "}";
+    res = call("PATCH", "/v1/accounts/" + std::to_string(child), body);
+    EXPECT_EQ(res.status, 400) << f;
+    EXPECT_EQ(error_field(res), f);
+  }
+  res = get("/v1/accounts/" + std::to_string(child));
+  EXPECT_EQ(json::parse(res.body).at("name").as_string(), "Child");  // nothing changed
+  EXPECT_TRUE(json::parse(res.body).at("parent_id").is_null());
+}
+
+TEST_F(Api, UnbilledChargesCanBeEditedAndDeleted) {
+  Response res = call("POST", "/v1/accounts", R"({"name":"Acme"})");
+  int64_t acc = json::parse(res.body).at("id").as_int64();
+  res = call("POST", "/v1/charges",
+             R"({"account_id":)" + std::to_string(acc) + R"(,"description":"Router","unit_amount":5000})");
+  ASSERT_EQ(res.status, 201) << res.body;
+  std::string path = "/v1/charges/" + std::to_string(json::parse(res.body).at("id").as_int64());
+  res = call("PATCH", path, R"({"quantity":2})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(json::parse(res.body).at("quantity").as_int64(), 2);
+  res = call("PATCH", path, R"({"unit_amount":-1})");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(error_field(res), "unit_amount");
+  EXPECT_EQ(call("DELETE", path, "", &tenant_.read_only).status, 403);
+  res = call("DELETE", path);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_TRUE(json::parse(res.body).at("deleted").as_bool());
+  EXPECT_EQ(call("DELETE", path).status, 404);
 }
 
 TEST_F(Api, UnknownRouteIs404AndWrongMethod405) {
