@@ -497,6 +497,9 @@ with TempDir() as d:
                          i[7] != max(i[2], 0) - i[3] - i[4] - i[5] - i[6]], [])
     c.eq("void invoices carry no money",
          [i for i in invs if i[1] == "void" and (i[3], i[4], i[5], i[6], i[7]) != (0,) * 5], [])
+    c.eq("no account has negative credit",
+         sql(db, f"SELECT id, credit_balance FROM accounts WHERE tenant_id = {tenant} "
+                 f"AND credit_balance < 0"), [])
     print(f"invoices: {dict(collections.Counter(i[1] for i in invs))}; "
           f"succeeded payments total {paid}", flush=True)
     v = run("verify", db=db, check=False)
