@@ -49,7 +49,9 @@ std::optional<KeyInfo> authenticate_key(store::Db& db, std::string_view token);
 
 // Test clock. Moving it forward runs the jobs due on each day passed (bill runs), each in
 // its own transactions, so the clock only moves past a day once its jobs are done.
-// FailedPrecondition unless the tenant is in test mode; InvalidArgument when moving back.
+// FailedPrecondition unless the tenant is in test mode. The clock only moves forward, also
+// when several advances run at once: an instant it has already passed changes nothing.
+// Returns the instant moved to (or the clock's, if that is later).
 Instant clock_now(store::Db& db, const Clock& clock, int64_t tenant_id);
 Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Instant to);
 

@@ -86,6 +86,7 @@ void add_admin_commands(CLI::App& app, Globals& g) {
       } else if (name == "set") {
         auto t = parse_local_instant(to, app::load_tenant(*db, clock_tenant).time_zone);
         if (!t) invalid("to", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+        if (*t < now) invalid("to", "the clock cannot move back");
         now = app::advance_clock(*db, clock, clock_tenant, *t);
       }
       fmt::print("{}\n", format_instant(now));
