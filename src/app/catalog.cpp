@@ -76,7 +76,7 @@ PriceRec create_price(Ctx& ctx, const NewPrice& p) {
     invalid("kind", "must be recurring, metered or one_time");
   }
   if (p.unit_amount < 0 || p.unit_amount > 100'000'000'00)
-    invalid("unit_amount", "must be 0..10000000000");
+    invalid("unit_amount", "must be between 0.00 and 100000000.00");
   int64_t id = store::one_int(ctx.db, kInsertPrice, ctx.tenant.id, p.product_id, p.kind, timing,
                               interval.empty() ? std::nullopt : std::optional(interval),
                               p.unit_amount, p.stream, format_instant(ctx.now));

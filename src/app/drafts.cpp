@@ -19,12 +19,21 @@ constexpr const char* kSubs =
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
     "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) "
     "AND p.tenant_id = ? ORDER BY s.id, p.start_date";
+// Per billing account, its invoices of the stream since `touched` (an index seek on
+// (tenant, account, stream, cycle_end) each), then their subscription lines: what was billed
+// per period, and how much of it was on invoices the customer never owed (void, written off,
+// or credited in full), which a reduction may not credit again.
 constexpr const char* kBilled =
-    "SELECT l.subscription_id, l.cycle_start, SUM(l.amount) FROM invoices i "
+    "SELECT l.subscription_id, l.cycle_start, SUM(l.amount), "
+    "SUM(CASE WHEN i.status IN ('void', 'uncollectible') OR (i.subtotal > 0 AND "
+    "i.amount_credited >= i.subtotal) THEN l.amount ELSE 0 END) FROM accounts a "
+    "CROSS JOIN invoices i ON i.account_id = a.id "
     "CROSS JOIN invoice_lines l ON l.invoice_id = i.id "
-    "WHERE i.tenant_id = ? AND i.account_id BETWEEN ? AND ? AND i.stream = ? "
-    "AND i.cycle_end >= ? AND l.tenant_id = ? AND l.subscription_id IS NOT NULL "
-    "AND l.cycle_start >= ? GROUP BY l.subscription_id, l.cycle_start";
+    "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? "
+    "AND a.billing_account_id = +a.id "  // `+`: no range on invoices derived from it
+    "AND i.tenant_id = ? AND i.stream = ? AND i.cycle_end >= ? "
+    "AND l.tenant_id = ? AND l.subscription_id IS NOT NULL AND l.cycle_start >= ? "
+    "GROUP BY l.subscription_id, l.cycle_start";
 constexpr const char* kUsage =
     "SELECT u.id, u.subscription_id, u.quantity, u.usage_date FROM accounts a "
     "CROSS JOIN usage_records u ON u.account_id = a.id WHERE a.tenant_id = ? "
@@ -120,11 +129,13 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
     for (auto& sub : subs) cycles = std::max(cycles, sub.price->interval_cycles);
     std::string touched = format_date(domain::shift_cycles(sch, b, -(cycles > 1 ? cycles + 1 : 1)));
     {
-      Query q(db, kBilled, tenant, lo, hi, stream.code, touched, tenant, touched);
+      Query q(db, kBilled, tenant, lo, hi, tenant, stream.code, touched, tenant, touched);
       while (q.next()) {
         auto it = by_id.find(q.i64(0));
-        if (it != by_id.end())
-          subs[it->second].billed.push_back({*parse_date(q.text(1)), q.i64(2)});
+        if (it == by_id.end()) continue;
+        Date cycle = *parse_date(q.text(1));
+        subs[it->second].billed.push_back({cycle, q.i64(2)});
+        if (q.i64(3)) subs[it->second].not_owed.push_back({cycle, q.i64(3)});
       }
     }
   }

@@ -12,7 +12,7 @@ constexpr const char* kBillingAccountOf =
     "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?";
 constexpr const char* kAddCredit =
     "UPDATE accounts SET credit_balance = credit_balance + ? WHERE tenant_id = ? AND id = ? "
-    "AND credit_balance + ? BETWEEN 0 AND ?";
+    "AND credit_balance >= -CAST(? AS BIGINT) AND credit_balance <= 9223372036854775807 - ?";
 }  // namespace
 
 store::RowSet ledger_rows() {
@@ -62,8 +62,9 @@ int64_t lock_billing_account(Ctx& ctx, int64_t account_id, std::string_view fiel
 
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta) {
   if (delta == 0) return;
-  if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, kMaxAmount) != 1)
-    throw Error(Code::Internal, "account credit would leave 0.." + minor_to_decimal(kMaxAmount));
+  if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, std::max<Minor>(delta, 0)) !=
+      1)
+    throw Error(Code::Internal, "account credit would go below 0 or overflow");
 }
 
 Date require_date(std::string_view field, const std::string& s) {

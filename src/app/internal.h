@@ -27,7 +27,10 @@ Minor lock_account(Ctx& ctx, int64_t billing_account_id);
 // returns its id; 400 naming `field` when there is no such account.
 int64_t lock_billing_account(Ctx& ctx, int64_t account_id, std::string_view field);
 // Adds `delta` to the account's credit (relative update, under the account's lock); the
-// credit may not go below 0 or above kMaxAmount (Internal: callers check first).
+// credit may not go below 0 (Internal: callers check first). kMaxAmount limits what a payment
+// may add (checked with a 400 there); credit notes, voids and negative invoices give back
+// what was billed, so they are not refused at that limit (a bill run must never stop on one
+// account).
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta);
 
 Date require_date(std::string_view field, const std::string& s);

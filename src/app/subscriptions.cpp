@@ -337,6 +337,11 @@ SubscriptionRec cancel_subscription(Ctx& ctx, int64_t id, std::optional<std::str
 std::vector<SubscriptionRec> cancel_subscriptions(Ctx& ctx, int64_t account_id,
                                                   const std::vector<int64_t>& ids,
                                                   std::optional<std::string> date) {
+  {
+    Query q(ctx.db, "SELECT 1 FROM accounts WHERE tenant_id = ? AND id = ?", ctx.tenant.id,
+            account_id);
+    if (!q.next()) not_found("account");  // the path's account: 404, as everywhere
+  }
   detail::lock_billing_account(ctx, account_id, "account_id");
   Date d = detail::date_or_today(ctx, "date", date);
   if (ids.empty()) invalid("subscription_ids", "must name at least one subscription");
@@ -419,7 +424,7 @@ namespace {
 
 void validate_work(const Ctx& ctx, const NewWork& w, Date d) {
   if (d > ctx.today) invalid("date", "work cannot be recorded for a future date");
-  if (w.who.empty() || w.who.size() > 100) invalid("who", "must be 1-100 characters");
+  if (w.who.empty() || w.who.size() > 200) invalid("who", "must be 1-200 characters");
   if (w.description.empty() || w.description.size() > 1000)
     invalid("description", "must be 1-1000 characters");
   if (w.ticket.size() > 100) invalid("ticket", "must be at most 100 characters");
@@ -460,7 +465,7 @@ T load_unbilled(Ctx& ctx, const char* cols, int64_t id, const char* what, Read r
   }
   detail::lock_billing_account(ctx, account, "account_id");
   Query q(ctx.db, std::string(cols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
-  q.next();
+  if (!q.next()) not_found(what);  // deleted while this request waited for the lock
   T t = read(q);
   if (t.invoice_id)
     precondition(std::string("the ") + what + " is on invoice " + std::to_string(*t.invoice_id) +

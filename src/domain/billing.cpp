@@ -50,9 +50,9 @@ std::vector<Line> due_segments(const Subscription& sub, Date a, Date b) {
   return out;
 }
 
-static Minor billed_for(const Subscription& sub, Date cycle_start) {
+static Minor sum_for(const std::vector<std::pair<Date, Minor>>& v, Date cycle_start) {
   Minor total = 0;
-  for (auto& [d, m] : sub.billed)
+  for (auto& [d, m] : v)
     if (d == cycle_start) total = checked_add(total, m);
   return total;
 }
@@ -66,7 +66,7 @@ static bool was_billed(const Subscription& sub, Date cycle_start) {
 // Settles [a, b): the due segments when nothing was billed yet, else one adjustment line.
 static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& out) {
   auto segs = due_segments(sub, a, b);
-  Minor billed = billed_for(sub, a);
+  Minor billed = sum_for(sub.billed, a);
   if (billed == 0) {
     for (auto& l : segs)
       if (l.amount != 0) out.push_back(std::move(l));
@@ -75,6 +75,10 @@ static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& o
   Minor due = 0;
   for (auto& l : segs) due = checked_add(due, l.amount);
   if (due == billed) return;
+  Minor amount = checked_sub(due, billed);
+  // A reduction credits at most what the customer owed for the period.
+  if (amount < 0) amount = std::max(amount, checked_sub(sum_for(sub.not_owed, a), billed));
+  if (amount == 0) return;
   Line adj;
   adj.kind = LineKind::Adjustment;
   adj.account_id = sub.account_id;
@@ -82,9 +86,9 @@ static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& o
   adj.period_start = a;
   adj.period_end = b;
   adj.cycle_start = a;
-  adj.amount = checked_sub(due, billed);
+  adj.amount = amount;
   adj.description = "Adjustment: " + sub.price->product_name +
-                    (due < billed ? " (reduced or cancelled)" : " (added)");
+                    (amount < 0 ? " (reduced or cancelled)" : " (added)");
   out.push_back(std::move(adj));
 }
 

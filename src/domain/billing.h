@@ -49,6 +49,9 @@ struct Subscription {
   std::vector<Phase> phases;  // ordered, non-overlapping
   // What earlier invoices billed, per period start (only periods the run touches matter).
   std::vector<std::pair<Date, Minor>> billed;
+  // Of that, what was on invoices the customer does not owe (void, written off, credited in
+  // full): a reduction never credits it (voiding forgave it already).
+  std::vector<std::pair<Date, Minor>> not_owed;
   // Metered: un-invoiced usage before the boundary, hundredths, by the start of the stream
   // cycle its reading is dated in (a late reading keeps its own period).
   std::vector<std::pair<Date, int64_t>> pending_usage;

@@ -36,7 +36,7 @@ Response create_price(Call& c) {
   if (p.kind == "metered" && timing && *timing != "arrears")
     invalid("timing", "metered prices are billed in arrears");
   p.timing = timing.value_or(p.kind == "metered" ? "arrears" : "advance");
-  p.unit_amount = req_money(b, "unit_amount");
+  p.unit_amount = req_money(b, "unit_amount", 0, kMaxUnitAmount);
   p.stream = pick_stream(c.ctx->tenant, opt_string(b, "stream", 64));
   return created(to_json(app::create_price(*c.ctx, p)));
 }

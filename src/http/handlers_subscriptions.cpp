@@ -60,7 +60,8 @@ Response cancel_several(Call& c) {
   std::vector<int64_t> ids;
   for (auto& e : v->get_array()) {
     auto i = to_integer(e);
-    if (!i || *i < 1) invalid("subscription_ids", "subscription_ids must be an array of ids");
+    std::string field = "subscription_ids[" + std::to_string(ids.size()) + "]";
+    if (!i || *i < 1) invalid(field, field + " must be a positive integer id");
     ids.push_back(*i);
   }
   auto date = opt_date(b, "date");
@@ -96,7 +97,7 @@ Response create_work(Call& c) {
   w.date = opt_date(b, "date");
   w.who = req_string(b, "who", 200);
   w.hours = req_quantity(b, "hours", 1);
-  w.rate = req_money(b, "rate");
+  w.rate = req_money(b, "rate", 0, kMaxRate);
   w.ticket = opt_string(b, "ticket", 200).value_or("");
   w.description = req_string(b, "description", 2000);
   return created(to_json(app::create_work_entry(*c.ctx, w)));
@@ -109,7 +110,7 @@ Response patch_work(Call& c) {
   p.date = opt_date(b, "date");
   p.who = opt_string(b, "who", 200);
   p.hours = opt_quantity(b, "hours", 1);
-  p.rate = opt_money(b, "rate");
+  p.rate = opt_money(b, "rate", 0, kMaxRate);
   p.ticket = opt_string(b, "ticket", 200);
   p.description = opt_string(b, "description", 2000);
   return ok(to_json(app::update_work_entry(*c.ctx, id, p)));
@@ -134,7 +135,7 @@ Response create_charge(Call& c) {
   ch.date = opt_date(b, "date");
   ch.description = req_string(b, "description", 2000);
   ch.quantity = opt_quantity(b, "quantity", 1).value_or(100);
-  ch.unit_amount = req_money(b, "unit_amount");
+  ch.unit_amount = req_money(b, "unit_amount", 1, kMaxUnitAmount);
   ch.invoice_now = opt_bool(b, "invoice_now").value_or(false);
   return created(to_json(app::create_charge(*c.ctx, ch)));
 }
@@ -146,7 +147,7 @@ Response patch_charge(Call& c) {
   p.date = opt_date(b, "date");
   p.description = opt_string(b, "description", 2000);
   p.quantity = opt_quantity(b, "quantity", 1);
-  p.unit_amount = opt_money(b, "unit_amount", 1);
+  p.unit_amount = opt_money(b, "unit_amount", 1, kMaxUnitAmount);
   return ok(to_json(app::update_charge(*c.ctx, id, p)));
 }
 

@@ -5,6 +5,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 
 #include "core/dates.h"
 #include "core/error.h"
@@ -12,7 +14,6 @@
 namespace remit::http {
 namespace {
 
-constexpr Minor kMaxMoney = 1'000'000'000'000'000;  // 10^15 minor units
 constexpr int64_t kMaxQuantity = 100'000'000'000;   // 10^9 units, in hundredths
 
 std::string name(std::string_view f) { return std::string(f); }
@@ -120,18 +121,19 @@ int64_t req_id(const json::object& o, std::string_view f) {
   return *i;
 }
 
-std::optional<Minor> opt_money(const json::object& o, std::string_view f, Minor min) {
+std::optional<Minor> opt_money(const json::object& o, std::string_view f, Minor min, Minor max) {
   auto* v = find(o, f);
   if (!v) return std::nullopt;
   auto i = to_integer(*v);
   if (!i) invalid(name(f), name(f) + " must be an integer amount in minor units (cents)");
-  if (*i < min || *i > kMaxMoney)
-    invalid(name(f), fmt::format("{} must be between {} and {}", f, min, kMaxMoney));
+  if (*i < min || *i > max)
+    invalid(name(f), fmt::format("{} must be between {} and {} minor units ({} to {})", f, min,
+                                 max, minor_to_decimal(min), minor_to_decimal(max)));
   return i;
 }
 
-Minor req_money(const json::object& o, std::string_view f, Minor min) {
-  auto m = opt_money(o, f, min);
+Minor req_money(const json::object& o, std::string_view f, Minor min, Minor max) {
+  auto m = opt_money(o, f, min, max);
   if (!m) required(f);
   return *m;
 }
@@ -148,7 +150,9 @@ std::optional<int64_t> to_hundredths(const json::value& v) {
     double h = v.get_double() * 100.0;
     if (!std::isfinite(h) || std::fabs(h) > static_cast<double>(kMaxQuantity)) return std::nullopt;
     double r = std::round(h);
-    if (std::fabs(h - r) > 1e-6) return std::nullopt;
+    // Only the error of the double itself is forgiven: 1.0000000001 is not 1.
+    if (std::fabs(h - r) > std::fabs(h) * 4 * std::numeric_limits<double>::epsilon())
+      return std::nullopt;
     return static_cast<int64_t>(r);
   }
   if (v.is_string()) {  // "1.25": exact, for clients that keep decimals as strings
@@ -164,7 +168,15 @@ std::optional<int64_t> opt_quantity(const json::object& o, std::string_view f, i
   auto* v = find(o, f);
   if (!v) return std::nullopt;
   auto h = to_hundredths(*v);
-  if (!h) invalid(name(f), name(f) + " must be a number with at most 2 decimal places");
+  if (!h) {
+    bool number = v->is_number() || v->is_string();
+    double d = v->is_number() ? v->to_number<double>()
+               : v->is_string() ? std::strtod(std::string(v->get_string()).c_str(), nullptr)
+                                : 0;
+    if (number && std::fabs(d) > static_cast<double>(kMaxQuantity / 100))
+      invalid(name(f), fmt::format("{} must be at most {}", f, kMaxQuantity / 100));
+    invalid(name(f), name(f) + " must be a number with at most 2 decimal places");
+  }
   if (*h < min)
     invalid(name(f), min == 0 ? name(f) + " must not be negative"
                               : name(f) + " must be greater than zero");

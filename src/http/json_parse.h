@@ -28,9 +28,14 @@ std::optional<bool> opt_bool(const json::object& o, std::string_view f);
 std::optional<int64_t> opt_int(const json::object& o, std::string_view f, int64_t min, int64_t max);
 std::optional<int64_t> opt_id(const json::object& o, std::string_view f);  // >= 1
 int64_t req_id(const json::object& o, std::string_view f);
-// Money: integer minor units, |amount| <= 10^15.
-std::optional<Minor> opt_money(const json::object& o, std::string_view f, Minor min = 0);
-Minor req_money(const json::object& o, std::string_view f, Minor min = 0);
+// Money: integer minor units in [min, max] (the widest: 0..10^15); the message states the
+// range in minor units and as decimals.
+std::optional<Minor> opt_money(const json::object& o, std::string_view f, Minor min = 0,
+                               Minor max = kMaxAmount);
+Minor req_money(const json::object& o, std::string_view f, Minor min = 0, Minor max = kMaxAmount);
+// The limits of unit prices (prices, charges) and work rates, in minor units.
+inline constexpr Minor kMaxUnitAmount = 100'000'000'00;  // 100,000,000.00
+inline constexpr Minor kMaxRate = 100'000'00;            // 100,000.00 per hour
 // Quantities: a JSON number (or decimal string) with at most 2 decimals -> hundredths.
 std::optional<int64_t> opt_quantity(const json::object& o, std::string_view f, int64_t min = 0);
 int64_t req_quantity(const json::object& o, std::string_view f, int64_t min = 0);

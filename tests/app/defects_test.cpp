@@ -1,5 +1,7 @@
 // Regression tests for the defects found by testing Remit as a clerk and an attacker would
 // (issue "Money that stays right"): each failed on the code before the fix.
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "app/fixture.h"
@@ -164,6 +166,88 @@ TEST_F(DefectTest, VoidedInvoiceShowsNoCreditApplied) {
   EXPECT_EQ(v.credit_applied, 0);
   EXPECT_EQ(v.amount_due, 0);
   EXPECT_EQ(get_account(a).credit_balance, 2500);
+  expect_verifies();
+}
+
+// Found by attack-testing: two deletes of one charge at once crashed the PostgreSQL server
+// (the second read the row again after waiting for the account's lock, and it was gone).
+TEST_F(DefectTest, DeletingAChargeTwiceAtOnceIsOneSuccessAndOneNotFound) {
+  make_tenant("default", D("2025-01-01"));
+  int64_t a = account("Acme").id;
+  int64_t id = charge(a, "Router", 100, 5000).id;
+  std::atomic<bool> locked{false};
+  std::thread first([&] {
+    auto db = store::open_db(test_db_.url());
+    store::Tx t(*db, true);
+    app::Ctx ctx = app::make_ctx(*db, clock_, tenant_, "clerk 1");
+    app::delete_charge(ctx, id);  // holds the account's lock until it commits
+    locked = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    t.commit();
+  });
+  while (!locked) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  expect_error(Code::NotFound, "", [&] {
+    auto db = store::open_db(test_db_.url());
+    for (;;) {
+      try {
+        store::Tx t(*db, true);
+        app::Ctx ctx = app::make_ctx(*db, clock_, tenant_, "clerk 2");
+        app::delete_charge(ctx, id);
+        t.commit();
+        return;
+      } catch (const Error& e) {
+        if (e.code != Code::Retryable) throw;
+      }
+    }
+  });
+  first.join();
+  expect_verifies();
+}
+
+// Found by attack-testing: voiding a prepaid invoice and then cancelling the service credited
+// the unused days of a period the customer never owed. A reduction credits only what was owed.
+TEST_F(DefectTest, CancellingAfterVoidingThePrepaidInvoiceCreditsNothing) {
+  make_tenant("dakotapro", D("2027-01-01"));
+  int64_t plan = price("Internet", "recurring", "advance", "month", 10000, "main");
+  int64_t a = account("Acme").id, b = account("Birch").id;
+  int64_t sa = subscribe(a, plan, 100, "2027-01-01");
+  int64_t sb = subscribe(b, plan, 100, "2027-01-01");
+  advance_to("2027-02-01");
+  int64_t af = invoice_issued(a, "2027-02-01").id;
+  tx([&](app::Ctx& c) { app::void_invoice(c, af); });
+  auto bf = invoice_issued(b, "2027-02-01");  // B's is credited in full instead
+  tx([&](app::Ctx& c) { app::create_credit_note(c, bf.id, bf.subtotal, "outage"); });
+  Minor b_credit = get_account(b).credit_balance;
+  advance_to("2027-02-02");
+  cancel(sa, "2027-02-02");
+  cancel(sb, "2027-02-02");
+  advance_to("2027-03-02");
+  EXPECT_EQ(get_account(a).credit_balance, 0);
+  EXPECT_EQ(get_account(b).credit_balance, b_credit);
+  for (auto acct : {a, b})
+    for (auto& i : invoices_of(acct))
+      for (auto& l : i.lines) EXPECT_GE(l.amount, 0) << i.issue_date << " " << l.description;
+  expect_verifies();
+}
+
+// Found by attack-testing: account credit at the payment limit made a credit note, a void and
+// a bill run (a negative invoice) fail with 500, and the failed run blocked the whole tenant.
+TEST_F(DefectTest, CreditAtThePaymentLimitBlocksNothing) {
+  make_tenant("dakotapro", D("2027-01-01"));
+  int64_t plan = price("Internet", "recurring", "advance", "month", 10000, "main");
+  int64_t a = account("Acme").id, b = account("Birch").id;
+  int64_t sa = subscribe(a, plan, 100, "2027-01-01");
+  subscribe(b, plan, 100, "2027-01-01");
+  advance_to("2027-02-02");
+  auto feb = invoice_issued(a, "2027-02-01");
+  pay(a, balance(a).balance_due);  // nothing open any more
+  pay(a, kMaxAmount);              // all credit: exactly the limit
+  expect_invalid("amount", [&] { pay(a, 1); });  // a payment may not pass it
+  tx([&](app::Ctx& c) { app::create_credit_note(c, feb.id, 100, "goodwill"); });  // may
+  cancel(sa, "2027-02-15");  // a negative invoice next run adds more credit
+  advance_to("2027-03-02");
+  EXPECT_GT(get_account(a).credit_balance, kMaxAmount);
+  EXPECT_NO_THROW(invoice_issued(b, "2027-03-01"));  // the run went on for everyone
   expect_verifies();
 }
 

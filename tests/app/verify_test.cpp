@@ -90,7 +90,7 @@ TEST_F(VerifyTest, PaymentWhoseApplicationsAndRestDoNotMakeItsAmount) {
 
 TEST_F(VerifyTest, NegativeAccountCredit) {
   sql("UPDATE accounts SET credit_balance = -5 WHERE id = " + id(A));
-  expect_problem({"account " + id(A), "outside"});
+  expect_problem({"account " + id(A), "negative"});
 }
 
 TEST_F(VerifyTest, CreditThatIsNotItsBook) {
@@ -110,13 +110,13 @@ TEST_F(VerifyTest, HugeValuesAreReportedNotOverflowed) {
   sql("UPDATE invoice_lines SET amount = " + big + " WHERE invoice_id = " + id(feb));
   sql("UPDATE invoices SET subtotal = " + big + ", amount_due = " + big + " WHERE id = " + id(mar));
   sql("UPDATE ledger_entries SET amount = " + big + " WHERE book = 'revenue'");
-  sql("UPDATE accounts SET credit_balance = " + big + " WHERE id = " + id(B));
+  sql("UPDATE accounts SET credit_balance = -" + big + " WHERE id = " + id(B));
   auto r = app::verify(db());
   ASSERT_FALSE(r.ok());
   expect_problem({"invoice " + id(feb), "subtotal"});
   expect_problem({"invoice " + id(mar)});
   expect_problem({"ledger does not sum to zero"});
-  expect_problem({"account " + id(B), "outside"});
+  expect_problem({"account " + id(B), "negative"});
 }
 
 TEST_F(VerifyTest, ReportsOrphanedLinesAndInvoices) {

@@ -125,6 +125,36 @@ TEST_F(Api, UnbilledChargesCanBeEditedAndDeleted) {
   EXPECT_EQ(call("DELETE", path).status, 404);
 }
 
+// Found by attack-testing: each refusal states the real limit of its field.
+TEST_F(Api, LimitsAreStatedForTheFieldThatHasThem) {
+  Response res = call("POST", "/v1/accounts", R"({"name":"Acme"})");
+  std::string acc = std::to_string(json::parse(res.body).at("id").as_int64());
+  auto message = [](const Response& r) {
+    return std::string(json::parse(r.body).at("error").at("message").as_string());
+  };
+  res = call("POST", "/v1/charges",
+             R"({"account_id":)" + acc + R"(,"description":"x","unit_amount":1000000000000001})");
+  EXPECT_EQ(error_field(res), "unit_amount");
+  EXPECT_NE(message(res).find("100000000.00"), std::string::npos) << message(res);
+  res = call("POST", "/v1/charges",
+             R"({"account_id":)" + acc + R"(,"description":"x","unit_amount":100,"quantity":10000000000})");
+  EXPECT_EQ(error_field(res), "quantity");
+  EXPECT_NE(message(res).find("at most 1000000000"), std::string::npos) << message(res);
+  res = call("POST", "/v1/charges",
+             R"({"account_id":)" + acc + R"(,"description":"x","unit_amount":100,"quantity":1.0000000001})");
+  EXPECT_EQ(res.status, 400) << "a quantity with more than 2 decimals is not rounded";
+  EXPECT_EQ(error_field(res), "quantity");
+  res = call("POST", "/v1/work-entries",
+             R"({"account_id":)" + acc + R"(,"who":"D","hours":1,"rate":-1,"description":"x"})");
+  EXPECT_EQ(error_field(res), "rate");
+  EXPECT_NE(message(res).find("100000.00"), std::string::npos) << message(res);
+  res = call("POST", "/v1/accounts/" + acc + "/cancel-subscriptions",
+             R"({"subscription_ids":[1,"2"]})");
+  EXPECT_EQ(error_field(res), "subscription_ids[1]");
+  res = call("POST", "/v1/accounts/424242/cancel-subscriptions", R"({"subscription_ids":[1]})");
+  EXPECT_EQ(res.status, 404);
+}
+
 TEST_F(Api, UnknownRouteIs404AndWrongMethod405) {
   Response res = get("/v1/nothing-here");
   EXPECT_EQ(res.status, 404);
