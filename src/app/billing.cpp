@@ -323,7 +323,7 @@ Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream
                            l.subscription_id ? std::optional(l.subscription_id) : std::nullopt,
                            l.description, format_date(l.period_start), format_date(l.period_end),
                            l.quantity, l.unit_amount, l.amount});
-      inv.subtotal += l.amount;
+      inv.subtotal = checked_add(inv.subtotal, l.amount);
     }
   }
   Minor credit = 0;

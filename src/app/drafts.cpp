@@ -19,21 +19,19 @@ constexpr const char* kSubs =
     "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? AND s.tenant_id = ? "
     "AND s.stream = ? AND s.start_date < ? AND (s.end_date IS NULL OR s.end_date > ?) "
     "AND p.tenant_id = ? ORDER BY s.id, p.start_date";
-// Per billing account, its invoices of the stream since `touched` (an index seek on
-// (tenant, account, stream, cycle_end) each), then their subscription lines: what was billed
-// per period, and how much of it was on invoices the customer never owed (void, written off,
-// or credited in full), which a reduction may not credit again.
+// What earlier invoices of the stream billed per subscription period (only periods the run
+// can touch), and how much of it was on invoices the customer never owed (void, written off,
+// or credited in full), which a reduction may not credit again. (Starting from the accounts
+// instead made PostgreSQL, with statistics that lag behind a growing bill run, scan every
+// invoice per chunk: 2-3x slower runs.)
 constexpr const char* kBilled =
     "SELECT l.subscription_id, l.cycle_start, SUM(l.amount), "
     "SUM(CASE WHEN i.status IN ('void', 'uncollectible') OR (i.subtotal > 0 AND "
-    "i.amount_credited >= i.subtotal) THEN l.amount ELSE 0 END) FROM accounts a "
-    "CROSS JOIN invoices i ON i.account_id = a.id "
+    "i.amount_credited >= i.subtotal) THEN l.amount ELSE 0 END) FROM invoices i "
     "CROSS JOIN invoice_lines l ON l.invoice_id = i.id "
-    "WHERE a.tenant_id = ? AND a.billing_account_id BETWEEN ? AND ? "
-    "AND a.billing_account_id = +a.id "  // `+`: no range on invoices derived from it
-    "AND i.tenant_id = ? AND i.stream = ? AND i.cycle_end >= ? "
-    "AND l.tenant_id = ? AND l.subscription_id IS NOT NULL AND l.cycle_start >= ? "
-    "GROUP BY l.subscription_id, l.cycle_start";
+    "WHERE i.tenant_id = ? AND i.account_id BETWEEN ? AND ? AND i.stream = ? "
+    "AND i.cycle_end >= ? AND l.tenant_id = ? AND l.subscription_id IS NOT NULL "
+    "AND l.cycle_start >= ? GROUP BY l.subscription_id, l.cycle_start";
 constexpr const char* kUsage =
     "SELECT u.id, u.subscription_id, u.quantity, u.usage_date FROM accounts a "
     "CROSS JOIN usage_records u ON u.account_id = a.id WHERE a.tenant_id = ? "
@@ -129,7 +127,7 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
     for (auto& sub : subs) cycles = std::max(cycles, sub.price->interval_cycles);
     std::string touched = format_date(domain::shift_cycles(sch, b, -(cycles > 1 ? cycles + 1 : 1)));
     {
-      Query q(db, kBilled, tenant, lo, hi, tenant, stream.code, touched, tenant, touched);
+      Query q(db, kBilled, tenant, lo, hi, stream.code, touched, tenant, touched);
       while (q.next()) {
         auto it = by_id.find(q.i64(0));
         if (it == by_id.end()) continue;
