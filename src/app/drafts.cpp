@@ -32,6 +32,16 @@ constexpr const char* kBilled =
     "WHERE i.tenant_id = ? AND i.account_id BETWEEN ? AND ? AND i.stream = ? "
     "AND i.cycle_end >= ? AND l.tenant_id = ? AND l.subscription_id IS NOT NULL "
     "AND l.cycle_start >= ? GROUP BY l.subscription_id, l.cycle_start";
+// The same for one account (the upcoming invoice): an equality lets SQLite seek on
+// (tenant, account, stream, cycle_end) instead of reading all the account's invoices.
+constexpr const char* kBilledOne =
+    "SELECT l.subscription_id, l.cycle_start, SUM(l.amount), "
+    "SUM(CASE WHEN i.status IN ('void', 'uncollectible') OR (i.subtotal > 0 AND "
+    "i.amount_credited >= i.subtotal) THEN l.amount ELSE 0 END) FROM invoices i "
+    "CROSS JOIN invoice_lines l ON l.invoice_id = i.id "
+    "WHERE i.tenant_id = ? AND i.account_id = ? AND i.account_id = ? AND i.stream = ? "
+    "AND i.cycle_end >= ? AND l.tenant_id = ? AND l.subscription_id IS NOT NULL "
+    "AND l.cycle_start >= ? GROUP BY l.subscription_id, l.cycle_start";
 constexpr const char* kUsage =
     "SELECT u.id, u.subscription_id, u.quantity, u.usage_date FROM accounts a "
     "CROSS JOIN usage_records u ON u.account_id = a.id WHERE a.tenant_id = ? "
@@ -127,7 +137,8 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
     for (auto& sub : subs) cycles = std::max(cycles, sub.price->interval_cycles);
     std::string touched = format_date(domain::shift_cycles(sch, b, -(cycles > 1 ? cycles + 1 : 1)));
     {
-      Query q(db, kBilled, tenant, lo, hi, stream.code, touched, tenant, touched);
+      Query q(db, lo == hi ? kBilledOne : kBilled, tenant, lo, hi, stream.code, touched, tenant,
+              touched);
       while (q.next()) {
         auto it = by_id.find(q.i64(0));
         if (it == by_id.end()) continue;
