@@ -2,6 +2,8 @@
 // everything billable, let the domain rules build the lines, write invoices + ledger.
 #include "app/billing.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -284,7 +286,14 @@ Page<BillRun> list_bill_runs(Ctx& ctx, const PageReq& page) {
   return detail::page_from(std::move(rows), limit, [](auto& r) { return r.id; });
 }
 
-Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
+namespace {
+struct NextRun {
+  const Stream* stream;
+  int64_t billing;
+  Date b;  // the stream's next boundary: the first after the last one run
+};
+
+NextRun next_run(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
   const Stream& s = stream_code.empty() ? ctx.tenant.streams.front()
                                         : detail::require_stream(ctx, "stream", stream_code);
   int64_t billing;
@@ -294,7 +303,6 @@ Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream
     if (!q.next()) not_found("account");
     billing = q.i64(0);
   }
-  // The next run of the stream: the first boundary after the last one run.
   Date b =
       domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
   {
@@ -306,6 +314,30 @@ Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream
     while (q.next()) {
     }
   }
+  return {&s, billing, b};
+}
+}  // namespace
+
+std::string upcoming_key(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
+  NextRun n = next_run(ctx, account_id, stream_code);
+  const Stream& s = *n.stream;
+  Query q(ctx.db,
+          "SELECT a.version, (SELECT MAX(i.id) FROM invoices i WHERE i.tenant_id = a.tenant_id "
+          "AND i.account_id = a.id) FROM accounts a WHERE a.tenant_id = ? AND a.id = ?",
+          ctx.tenant.id, n.billing);
+  q.next();
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", ctx.tenant.id, s.code,
+                     domain::cadence_name(s.schedule.cadence), s.schedule.invoice_day,
+                     format_date(s.schedule.anchor), domain::terms_label(s.terms),
+                     format_date(ctx.today), n.billing, format_date(n.b), q.i64(0),
+                     q.opt_i64(1).value_or(0), account_id);
+}
+
+Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
+  NextRun n = next_run(ctx, account_id, stream_code);
+  const Stream& s = *n.stream;
+  int64_t billing = n.billing;
+  Date b = n.b;
   auto drafts =
       build_drafts(ctx.db, ctx.tenant.id, s, price_map(ctx.db, ctx.tenant.id), b, billing, billing);
   Invoice inv;

@@ -57,5 +57,10 @@ Page<BillRun> list_bill_runs(Ctx& ctx, const PageReq& page);
 // The invoice the next run of `stream` would create for the account now (C4); nothing is
 // written. status "upcoming", no number.
 Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream);
+// A key that changes whenever the upcoming invoice could: the tenant's stream settings and
+// today, the next boundary, the billing account's version (bumped by every locked write:
+// subscriptions, usage, work, charges, payments, credit notes, voids...) and its newest
+// invoice (bill runs). Equal keys, equal upcoming invoices: a cache may serve them.
+std::string upcoming_key(Ctx& ctx, int64_t account_id, const std::string& stream);
 
 }  // namespace remit::app

@@ -6,8 +6,11 @@ using store::Query;
 
 namespace {
 constexpr const char* kAccountExists = "SELECT 1 FROM accounts WHERE tenant_id = ? AND id = ?";
+// The lock of the concurrency rule is this UPDATE (a row lock until commit on PostgreSQL),
+// which also bumps the version the upcoming invoice is cached by.
 constexpr const char* kLockAccount =
-    "SELECT credit_balance FROM accounts WHERE tenant_id = ? AND id = ? FOR UPDATE";
+    "UPDATE accounts SET version = version + 1 WHERE tenant_id = ? AND id = ? "
+    "RETURNING credit_balance";
 constexpr const char* kBillingAccountOf =
     "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?";
 constexpr const char* kAddCredit =

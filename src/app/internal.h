@@ -21,7 +21,8 @@ void post_ledger(store::Db& db, int64_t tenant_id, Date date, const domain::Post
 // The concurrency rule (store/db.h): a transaction that changes an account's money (its
 // credit, its invoices, what it will be billed) first locks the row of its billing account,
 // and reads what it will write only after that. Returns the locked account's credit.
-// NotFound when there is no such account.
+// NotFound when there is no such account. The lock is an UPDATE that bumps the account's
+// version (what the upcoming invoice is cached by).
 Minor lock_account(Ctx& ctx, int64_t billing_account_id);
 // Locks the billing account of `account_id` (itself, or the parent it is billed to) and
 // returns its id; 400 naming `field` when there is no such account.

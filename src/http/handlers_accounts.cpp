@@ -4,6 +4,7 @@
 #include "app/invoices.h"
 #include "core/error.h"
 #include "http/handler_util.h"
+#include "http/response_cache.h"
 
 namespace remit::http {
 namespace {
@@ -67,12 +68,23 @@ Response patch_account(Call& c) {
 
 Response balance(Call& c) { return ok(to_json(app::account_balance(*c.ctx, c.id()))); }
 
+// The upcoming invoice is computed again only when its key changes (app::upcoming_key): a
+// portal page or an API client asking again and again costs a few index lookups.
 Response upcoming(Call& c) {
+  static ResponseCache cache(8192);
   int64_t id = c.id();
   auto* s = query_param(c.query, "stream");
   std::string stream =
       pick_stream(c.ctx->tenant, s ? std::optional<std::string>(*s) : std::nullopt);
-  return ok(to_json(app::upcoming_invoice(*c.ctx, id, stream)));
+  std::string key = c.svc.db_url + "|" + app::upcoming_key(*c.ctx, id, stream);
+  Response r;
+  if (auto body = cache.get(key)) {
+    r.body = std::move(*body);
+    return r;
+  }
+  r = ok(to_json(app::upcoming_invoice(*c.ctx, id, stream)));
+  cache.put(key, r.body);
+  return r;
 }
 
 Response ledger(Call& c) {

@@ -374,6 +374,11 @@ UPDATE invoices SET credit_applied = 0 WHERE status = 'void';
 ALTER TABLE payments ADD COLUMN reversed_at TEXT;
 ALTER TABLE subscription_phases ADD COLUMN price_id INTEGER;
 )SQL",
+    // 8: every change to what an account will be billed, or to its credit, bumps its version
+    // (the concurrency rule's lock is that UPDATE): the upcoming invoice is cached by it.
+    R"SQL(
+ALTER TABLE accounts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

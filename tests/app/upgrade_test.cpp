@@ -18,6 +18,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
   TestDatabase test_db(dir.path());
   auto db = store::open_db(test_db.url());
   store::migrate(*db);
+  const int latest = store::schema_version(*db);
   FixedClock clock(*parse_instant("2026-06-15T12:00:00Z"));
   auto demo = app::create_demo(*db, clock, 40);
   ASSERT_GT(demo.invoices, 0);
@@ -44,15 +45,16 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
     voided = open;
     tx.commit();
   }
-  // Schema 6's shape: what migration 7 added is not there yet, and the void invoice kept the
-  // credit it had applied (which had gone back to the account).
+  // Schema 6's shape: what migrations 7 and 8 added is not there yet, and the void invoice
+  // kept the credit it had applied (which had gone back to the account).
   {
     store::Tx tx(*db, true);
     store::exec(*db, "UPDATE invoices SET credit_applied = 500 WHERE id = ?", voided);
     db->exec_script(
         "ALTER TABLE invoices DROP COLUMN written_off; ALTER TABLE payments DROP COLUMN "
         "reversed_at; ALTER TABLE subscription_phases DROP COLUMN price_id; "
-        "DELETE FROM schema_migrations WHERE version = 7");
+        "ALTER TABLE accounts DROP COLUMN version; "
+        "DELETE FROM schema_migrations WHERE version >= 7");
     tx.commit();
   }
   ASSERT_EQ(store::schema_version(*db), 6);
@@ -66,7 +68,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
   auto before = counts();
 
   store::migrate(*db);
-  EXPECT_EQ(store::schema_version(*db), 7);
+  EXPECT_EQ(store::schema_version(*db), latest);
   EXPECT_EQ(counts(), before);
   EXPECT_EQ(store::one_int(*db, "SELECT credit_applied FROM invoices WHERE id = ?", voided), 0);
   EXPECT_GT(written_off, 0);

@@ -125,6 +125,34 @@ TEST_F(Api, UnbilledChargesCanBeEditedAndDeleted) {
   EXPECT_EQ(call("DELETE", path).status, 404);
 }
 
+// The upcoming invoice is served from a cache keyed by what it depends on: every change to
+// the account shows at once.
+TEST_F(Api, UpcomingInvoiceFollowsEveryChange) {
+  Response res = call("POST", "/v1/accounts", R"({"name":"Acme"})");
+  std::string acc = std::to_string(json::parse(res.body).at("id").as_int64());
+  auto upcoming = [&] {
+    Response r = get("/v1/accounts/" + acc + "/upcoming-invoice");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).as_object();
+  };
+  EXPECT_EQ(upcoming().at("subtotal").as_int64(), 0);
+  EXPECT_EQ(upcoming().at("subtotal").as_int64(), 0);  // served again
+  res = call("POST", "/v1/charges",
+             R"({"account_id":)" + acc + R"(,"description":"Router","unit_amount":5000})");
+  std::string charge = "/v1/charges/" + std::to_string(json::parse(res.body).at("id").as_int64());
+  EXPECT_EQ(upcoming().at("subtotal").as_int64(), 5000);
+  ASSERT_EQ(call("PATCH", charge, R"({"unit_amount":7000})").status, 200);
+  EXPECT_EQ(upcoming().at("subtotal").as_int64(), 7000);
+  ASSERT_EQ(call("POST", "/v1/payments",
+                 R"({"account_id":)" + acc + R"(,"method":"cheque","amount":1000})").status,
+            201);
+  auto u = upcoming();
+  EXPECT_EQ(u.at("credit_applied").as_int64(), 1000);
+  EXPECT_EQ(u.at("amount_due").as_int64(), 6000);
+  ASSERT_EQ(call("DELETE", charge).status, 200);
+  EXPECT_EQ(upcoming().at("subtotal").as_int64(), 0);
+}
+
 // Found by attack-testing: each refusal states the real limit of its field.
 TEST_F(Api, LimitsAreStatedForTheFieldThatHasThem) {
   Response res = call("POST", "/v1/accounts", R"({"name":"Acme"})");
