@@ -287,50 +287,48 @@ Page<BillRun> list_bill_runs(Ctx& ctx, const PageReq& page) {
 }
 
 namespace {
+constexpr const char* kBillingOf =
+    "SELECT b.id, b.version, (SELECT MAX(i.id) FROM invoices i WHERE i.tenant_id = b.tenant_id "
+    "AND i.account_id = b.id) FROM accounts a JOIN accounts b ON b.tenant_id = a.tenant_id "
+    "AND b.id = a.billing_account_id WHERE a.tenant_id = ? AND a.id = ?";
+
 struct NextRun {
   const Stream* stream;
-  int64_t billing;
+  int64_t billing, version, newest_invoice;
   Date b;  // the stream's next boundary: the first after the last one run
 };
 
 NextRun next_run(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
   const Stream& s = stream_code.empty() ? ctx.tenant.streams.front()
                                         : detail::require_stream(ctx, "stream", stream_code);
-  int64_t billing;
+  NextRun n{&s, 0, 0, 0, {}};
   {
-    Query q(ctx.db, "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?",
-            ctx.tenant.id, account_id);
+    Query q(ctx.db, kBillingOf, ctx.tenant.id, account_id);
     if (!q.next()) not_found("account");
-    billing = q.i64(0);
+    n.billing = q.i64(0);
+    n.version = q.i64(1);
+    n.newest_invoice = q.opt_i64(2).value_or(0);
   }
-  Date b =
-      domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
-  {
-    Query q(ctx.db, kLastRun, ctx.tenant.id, s.code);
-    if (q.next() && !q.null(0)) {
-      Date last = *parse_date(q.text(0));
-      if (last < ctx.today) b = std::min(b, domain::shift_cycles(s.schedule, last, 1));
-    }
-    while (q.next()) {
-    }
+  n.b = domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
+  Query q(ctx.db, kLastRun, ctx.tenant.id, s.code);
+  if (q.next() && !q.null(0)) {
+    Date last = *parse_date(q.text(0));
+    if (last < ctx.today) n.b = std::min(n.b, domain::shift_cycles(s.schedule, last, 1));
   }
-  return {&s, billing, b};
+  while (q.next()) {
+  }
+  return n;
 }
 }  // namespace
 
 std::string upcoming_key(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
   NextRun n = next_run(ctx, account_id, stream_code);
   const Stream& s = *n.stream;
-  Query q(ctx.db,
-          "SELECT a.version, (SELECT MAX(i.id) FROM invoices i WHERE i.tenant_id = a.tenant_id "
-          "AND i.account_id = a.id) FROM accounts a WHERE a.tenant_id = ? AND a.id = ?",
-          ctx.tenant.id, n.billing);
-  q.next();
   return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", ctx.tenant.id, s.code,
                      domain::cadence_name(s.schedule.cadence), s.schedule.invoice_day,
                      format_date(s.schedule.anchor), domain::terms_label(s.terms),
-                     format_date(ctx.today), n.billing, format_date(n.b), q.i64(0),
-                     q.opt_i64(1).value_or(0), account_id);
+                     format_date(ctx.today), n.billing, format_date(n.b), n.version,
+                     n.newest_invoice, account_id);
 }
 
 Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
