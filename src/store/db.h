@@ -12,13 +12,14 @@
 // THE CONCURRENCY RULE (docs/decisions/0004-concurrency.md). Write transactions run at READ
 // COMMITTED on PostgreSQL and as SQLite's single writer (BEGIN IMMEDIATE). A write that moves
 // money, or changes what an account will be billed, first locks the row of the billing
-// account it concerns with `SELECT ... FROM accounts ... FOR UPDATE` (app/internal.h:
-// lock_account, lock_billing_account; a bill-run chunk locks its accounts in id order), and
+// account it concerns with `UPDATE accounts SET version = version + 1 ...` (app/internal.h:
+// lock_account, lock_billing_account; the version keys the upcoming-invoice cache); a bill-run
+// chunk locks its accounts in id order with `SELECT ... FOR UPDATE`), and
 // reads what it will write only after that: each later statement then sees every change
 // committed by whoever held the lock before. Balances are written as relative updates
 // (`credit_balance = credit_balance + ?`). Locks are taken in one order: billing accounts
 // (ascending id), then the tenant's counter rows. On SQLite the lock is implied (one writer
-// at a time; `FOR UPDATE` is dropped from the SQL) and the rule costs nothing.
+// at a time; `FOR UPDATE` is dropped from the SQL) and the rule costs one row update.
 // Read transactions see one snapshot: REPEATABLE READ, READ ONLY on PostgreSQL, a deferred
 // transaction in WAL mode on SQLite.
 #include <cstdint>
