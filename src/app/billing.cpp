@@ -287,9 +287,11 @@ Page<BillRun> list_bill_runs(Ctx& ctx, const PageReq& page) {
 }
 
 namespace {
+// The billing account, its version and newest invoice, and the stream's last run, in one go.
 constexpr const char* kBillingOf =
     "SELECT b.id, b.version, (SELECT MAX(i.id) FROM invoices i WHERE i.tenant_id = b.tenant_id "
-    "AND i.account_id = b.id) FROM accounts a JOIN accounts b ON b.tenant_id = a.tenant_id "
+    "AND i.account_id = b.id), (SELECT MAX(r.cycle_end) FROM bill_runs r WHERE r.tenant_id = "
+    "b.tenant_id AND r.stream = ?) FROM accounts a JOIN accounts b ON b.tenant_id = a.tenant_id "
     "AND b.id = a.billing_account_id WHERE a.tenant_id = ? AND a.id = ?";
 
 struct NextRun {
@@ -302,21 +304,14 @@ NextRun next_run(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
   const Stream& s = stream_code.empty() ? ctx.tenant.streams.front()
                                         : detail::require_stream(ctx, "stream", stream_code);
   NextRun n{&s, 0, 0, 0, {}};
-  {
-    Query q(ctx.db, kBillingOf, ctx.tenant.id, account_id);
-    if (!q.next()) not_found("account");
-    n.billing = q.i64(0);
-    n.version = q.i64(1);
-    n.newest_invoice = q.opt_i64(2).value_or(0);
-  }
+  Query q(ctx.db, kBillingOf, s.code, ctx.tenant.id, account_id);
+  if (!q.next()) not_found("account");
+  n.billing = q.i64(0);
+  n.version = q.i64(1);
+  n.newest_invoice = q.opt_i64(2).value_or(0);
   n.b = domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
-  Query q(ctx.db, kLastRun, ctx.tenant.id, s.code);
-  if (q.next() && !q.null(0)) {
-    Date last = *parse_date(q.text(0));
-    if (last < ctx.today) n.b = std::min(n.b, domain::shift_cycles(s.schedule, last, 1));
-  }
-  while (q.next()) {
-  }
+  if (auto last = q.opt_text(3); last && *parse_date(*last) < ctx.today)
+    n.b = std::min(n.b, domain::shift_cycles(s.schedule, *parse_date(*last), 1));
   return n;
 }
 }  // namespace
