@@ -101,7 +101,7 @@ void require_transition(const domain::InvoiceMoney& m, domain::InvoiceStatus to,
 
 }  // namespace
 
-Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field) {
+Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field, Minor* credit) {
   int64_t account;
   {
     Query q(ctx.db, kAccountOf, ctx.tenant.id, id);
@@ -111,7 +111,8 @@ Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field) {
     }
     account = q.i64(0);
   }
-  detail::lock_account(ctx, account);
+  Minor c = detail::lock_account(ctx, account);
+  if (credit) *credit = c;
   return load_header(ctx, id);  // read again, now that no one else can change it
 }
 
@@ -152,9 +153,9 @@ Page<Invoice> list_invoices(Ctx& ctx, const InvoiceFilter& f, const PageReq& pag
 }
 
 Invoice finalize_invoice(Ctx& ctx, int64_t id) {
-  Invoice inv = lock_invoice(ctx, id);
+  Minor credit;
+  Invoice inv = lock_invoice(ctx, id, "", &credit);
   if (inv.status != "draft") precondition("only a draft invoice can be finalized");
-  Minor credit = detail::lock_account(ctx, inv.account_id);
   auto f = domain::plan_finalization(inv.subtotal, credit);
   int64_t number = next_counter(ctx.db, ctx.tenant.id, "invoice");
   store::exec(ctx.db, kFinalize, number, domain::status_name(f.status), f.credit_applied,
@@ -198,9 +199,9 @@ Invoice mark_uncollectible(Ctx& ctx, int64_t id) {
 }
 
 Invoice apply_credit(Ctx& ctx, int64_t id, std::optional<Minor> amount) {
-  auto m = money_of(lock_invoice(ctx, id));
+  Minor credit;
+  auto m = money_of(lock_invoice(ctx, id, "", &credit));
   if (m.status != domain::InvoiceStatus::Open) precondition("only an open invoice takes credit");
-  Minor credit = detail::lock_account(ctx, m.account_id);
   if (credit <= 0) precondition("the account has no credit to apply");
   Minor most = std::min(credit, m.amount_due);
   if (amount && (*amount <= 0 || *amount > most))

@@ -22,9 +22,9 @@ Invoice void_invoice(Ctx& ctx, int64_t id);
 Invoice mark_uncollectible(Ctx& ctx, int64_t id);
 // Applies the account's credit to an open invoice now: `amount`, or as much as it can.
 Invoice apply_credit(Ctx& ctx, int64_t id, std::optional<Minor> amount);
-// Locks the invoice's account (the concurrency rule) and loads the invoice's header.
-// NotFound, or 400 naming `field` when given, if there is no such invoice.
-Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field = "");
+// Locks the invoice's account (the concurrency rule; its credit into `credit`) and loads the
+// invoice's header. NotFound, or 400 naming `field` when given, if there is no such invoice.
+Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field = "", Minor* credit = nullptr);
 
 // Credit note against an open or paid invoice, up to its total less earlier credit notes.
 // It lowers the amount due; any excess over the amount due releases applied credit and then

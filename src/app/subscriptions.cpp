@@ -89,6 +89,7 @@ constexpr const char* kRecurringPerPeriod =
 
 struct Loaded {
   SubscriptionRec rec;
+  int64_t billing = 0;  // its billing account, when loaded under its lock
   std::vector<int64_t> phase_ids;
   std::vector<domain::Price> prices;  // the tenant's, for the phases' prices
   domain::Subscription dom;
@@ -152,8 +153,10 @@ Loaded load_locked(Ctx& ctx, int64_t id, std::string_view field = "") {
     }
     account = q.i64(1);
   }
-  detail::lock_billing_account(ctx, account, "account_id");
-  return load(ctx, id);
+  int64_t billing = detail::lock_billing_account(ctx, account, "account_id");
+  Loaded l = load(ctx, id);
+  l.billing = billing;
+  return l;
 }
 
 void check_quantity(int64_t q) {
@@ -195,13 +198,11 @@ void check_recurring(Ctx& ctx, int64_t billing, std::optional<int64_t> except, M
                                     minor_to_decimal(kMaxUnbilled));
 }
 
-// Checks a recurring subscription's quantity at a price: the line, and the account's total.
-void check_recurring_line(Ctx& ctx, const Loaded* l, int64_t account, Minor unit, int64_t qty,
+// Checks a locked subscription's quantity at a price: the line, and the account's total.
+void check_recurring_line(Ctx& ctx, const Loaded& l, Minor unit, int64_t qty,
                           std::string_view field) {
   check_line(field, unit, qty);
-  int64_t billing = detail::lock_billing_account(ctx, account, "account_id");
-  check_recurring(ctx, billing, l ? std::optional(l->rec.id) : std::nullopt,
-                  *line_amount(unit, qty), field);
+  check_recurring(ctx, l.billing, l.rec.id, *line_amount(unit, qty), field);
 }
 
 // Changes may not reach into periods already invoiced.
@@ -290,8 +291,7 @@ SubscriptionRec change_quantity(Ctx& ctx, int64_t id, int64_t quantity,
   Date d = detail::date_or_today(ctx, "effective_date", effective_date);
   check_change_date(ctx, l, d, "effective_date");
   int64_t price = l.rec.phases.back().price_id;
-  check_recurring_line(ctx, &l, l.rec.account_id, find_price(l.prices, price)->unit_amount,
-                       quantity, "quantity");
+  check_recurring_line(ctx, l, find_price(l.prices, price)->unit_amount, quantity, "quantity");
   set_phase_from(ctx, l, d, quantity, price, "effective_date");
   audit(ctx, "subscription.quantity_changed", "subscription", id,
         hundredths_to_string(quantity) + " from " + format_date(d));
@@ -319,7 +319,7 @@ SubscriptionRec change_price(Ctx& ctx, int64_t id, int64_t price_id,
   Date d = detail::date_or_today(ctx, "effective_date", effective_date);
   check_change_date(ctx, l, d, "effective_date");
   int64_t qty = l.rec.phases.back().quantity;
-  check_recurring_line(ctx, &l, l.rec.account_id, p->unit_amount, qty, "price_id");
+  check_recurring_line(ctx, l, p->unit_amount, qty, "price_id");
   int64_t from = l.rec.phases.back().price_id;
   if (from == price_id) invalid("price_id", "is already the subscription's price");
   set_phase_from(ctx, l, d, qty, price_id, "effective_date");
@@ -403,8 +403,7 @@ int64_t record_usage(Ctx& ctx, const NewUsage& u) {
                                     minor_to_decimal(unit),
                                     unit ? hundredths_to_string(kMaxLine / unit * 100) : "any",
                                     minor_to_decimal(kMaxLine), hundredths_to_string(pending)));
-  int64_t billing = detail::lock_billing_account(ctx, l.rec.account_id, "subscription_id");
-  check_unbilled(ctx, billing, *line_amount(unit, u.quantity), "quantity");
+  check_unbilled(ctx, l.billing, *line_amount(unit, u.quantity), "quantity");
   return store::one_int(ctx.db, kInsertUsage, ctx.tenant.id, l.rec.account_id, u.subscription_id,
                         format_date(d), u.quantity, format_instant(ctx.now));
 }
@@ -454,16 +453,18 @@ Charge read_charge(Query& q) {
   return {q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.i64(5), q.i64(6), q.opt_i64(7)};
 }
 
-// An unbilled work entry or charge, loaded after locking its billing account.
+// An unbilled work entry or charge, loaded after locking its billing account (`billing`).
 template <class T, class Read>
-T load_unbilled(Ctx& ctx, const char* cols, int64_t id, const char* what, Read read) {
+T load_unbilled(Ctx& ctx, const char* cols, int64_t id, const char* what, Read read,
+                int64_t* billing = nullptr) {
   int64_t account;
   {
     Query q(ctx.db, std::string(cols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
     if (!q.next()) not_found(what);
     account = q.i64(1);
   }
-  detail::lock_billing_account(ctx, account, "account_id");
+  int64_t b = detail::lock_billing_account(ctx, account, "account_id");
+  if (billing) *billing = b;
   Query q(ctx.db, std::string(cols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
   if (!q.next()) not_found(what);  // deleted while this request waited for the lock
   T t = read(q);
@@ -491,13 +492,13 @@ WorkEntry create_work_entry(Ctx& ctx, const NewWork& w) {
 }
 
 WorkEntry update_work_entry(Ctx& ctx, int64_t id, const WorkPatch& p) {
-  WorkEntry e = load_unbilled<WorkEntry>(ctx, kWorkCols, id, "work entry", read_work);
+  int64_t billing;
+  WorkEntry e = load_unbilled<WorkEntry>(ctx, kWorkCols, id, "work entry", read_work, &billing);
   NewWork w{e.account_id, e.stream, p.date.value_or(e.date), p.who.value_or(e.who),
             p.hours.value_or(e.hours), p.rate.value_or(e.rate), p.ticket.value_or(e.ticket),
             p.description.value_or(e.description)};
   Date d = require_date("date", *w.date);
   validate_work(ctx, w, d);
-  int64_t billing = detail::lock_billing_account(ctx, e.account_id, "account_id");
   check_unbilled(ctx, billing, prorate(w.rate, w.hours, 100), "hours", std::nullopt, id);
   store::exec(ctx.db, kUpdateWork, format_date(d), w.who, w.hours, w.rate, w.ticket,
               w.description, ctx.tenant.id, id);
@@ -544,14 +545,14 @@ Charge create_charge(Ctx& ctx, const NewCharge& c) {
 }
 
 Charge update_charge(Ctx& ctx, int64_t id, const ChargePatch& p) {
-  Charge e = load_unbilled<Charge>(ctx, kChargeCols, id, "charge", read_charge);
+  int64_t billing;
+  Charge e = load_unbilled<Charge>(ctx, kChargeCols, id, "charge", read_charge, &billing);
   NewCharge c{e.account_id, e.stream, p.date.value_or(e.date),
               p.description.value_or(e.description), p.quantity.value_or(e.quantity),
               p.unit_amount.value_or(e.unit_amount), false};
   Date d = require_date("date", *c.date);
   if (p.date) validate_charge(ctx, c, d);
   else validate_charge(ctx, c, std::max(d, ctx.today));  // an old date may stay as it is
-  int64_t billing = detail::lock_billing_account(ctx, e.account_id, "account_id");
   check_unbilled(ctx, billing, *line_amount(c.unit_amount, c.quantity), "unit_amount", id);
   store::exec(ctx.db, kUpdateCharge, format_date(d), c.description, c.quantity, c.unit_amount,
               ctx.tenant.id, id);
