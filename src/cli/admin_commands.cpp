@@ -93,7 +93,7 @@ void add_admin_commands(CLI::App& app, Globals& g) {
     });
   }
 
-  auto* verify = app.add_subcommand("verify", "prove the ledger balances and every balance agrees");
+  auto* verify = app.add_subcommand("verify", "prove the ledger balances and every figure agrees with it");
   verify->callback([&g] {
     auto db = open_migrated(g.db);
     auto r = app::verify(*db);
