@@ -17,6 +17,7 @@
 #include "app/demo.h"
 #include "cli/bench.h"
 #include "cli/open.h"
+#include "http/router.h"
 #include "http/server.h"
 
 namespace remit::cli {
@@ -166,14 +167,15 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
     account = q.i64(1);
   }
   // Several servers share nothing but the database, as several `remit serve` processes would.
+  std::vector<std::unique_ptr<http::Router>> routers;
   std::vector<std::unique_ptr<http::Server>> srv;
   std::vector<uint16_t> ports;
   for (int i = 0; i < std::max(1, servers); ++i) {
     http::ServerOptions o;
-    o.db_url = path;
     o.host = "127.0.0.1";
     o.port = 0;
-    srv.push_back(std::make_unique<http::Server>(o, clock));
+    routers.push_back(std::make_unique<http::Router>(http::make_services(path, clock)));
+    srv.push_back(std::make_unique<http::Server>(o, *routers.back()));
     srv.back()->start();
     ports.push_back(srv.back()->port());
   }

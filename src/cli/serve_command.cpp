@@ -10,6 +10,7 @@
 #include "app/workers.h"
 #include "cli/commands.h"
 #include "cli/open.h"
+#include "http/router.h"
 #include "http/server.h"
 
 namespace remit::cli {
@@ -37,7 +38,6 @@ void add_serve_command(CLI::App& app, Globals& g) {
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) invalid("listen", "must be host:port");
     http::ServerOptions o;
-    o.db_url = g.db;
     o.host = listen.substr(0, colon);
     o.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
     o.io_threads = io_threads;
@@ -52,7 +52,8 @@ void add_serve_command(CLI::App& app, Globals& g) {
         tx.commit();
       }
     }
-    http::Server server(o, clock);
+    http::Router router(http::make_services(g.db, clock));
+    http::Server server(o, router);
     server.start();
     app::BillRunWorkers bill_run_workers(g.db, clock, workers,
                                          fmt::format("pid{}:{}", getpid(), server.port()));

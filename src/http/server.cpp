@@ -30,14 +30,14 @@ void raise_nofile_limit() {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions o, const Clock& clock)
+  Impl(ServerOptions o, const Router& r)
       : opt(std::move(o)),
-        router(make_services(opt.db_url, clock)),
+        router(r),
         db_pool(static_cast<size_t>(std::max(1, opt.db_threads))),
         acceptor(asio::make_strand(ioc)) {}
 
   ServerOptions opt;
-  Router router;
+  const Router& router;
   asio::io_context ioc;
   asio::thread_pool db_pool;
   tcp::acceptor acceptor;  // on its own strand
@@ -128,8 +128,8 @@ void Server::Impl::shutdown() {
   db_pool.join();
 }
 
-Server::Server(ServerOptions opt, const Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(opt), clock)) {}
+Server::Server(ServerOptions opt, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(opt), router)) {}
 
 Server::~Server() { stop(); }
 
@@ -146,7 +146,7 @@ void Server::start() {
   auto& m = *impl_;
   if (m.started) return;
   raise_nofile_limit();
-  store::open_db(m.opt.db_url);  // fail now, not on the first request, if it cannot open
+  m.router.services().db();  // fail now, not on the first request, if it cannot open
   auto addr = asio::ip::make_address(m.opt.host);
   tcp::endpoint ep(addr, m.opt.port);
   m.acceptor.open(ep.protocol());

@@ -12,14 +12,12 @@
 #include <memory>
 #include <string>
 
-#include "core/clock.h"
 
 namespace remit::http {
 
 class Router;
 
 struct ServerOptions {
-  std::string db_url;             // as for store::open_db; migrated by the caller
   std::string host = "127.0.0.1";
   uint16_t port = 8080;           // 0: an ephemeral port, see Server::port()
   int io_threads = 2;
@@ -30,8 +28,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  // REQUIRES: `clock` outlives the server and is safe to read from several threads.
-  Server(ServerOptions opt, const Clock& clock);
+  // Serves `router` (built by the caller; its database migrated). REQUIRES: `router`
+  // outlives the server; handle() runs on many threads at once (see Router).
+  Server(ServerOptions opt, const Router& router);
   ~Server();  // stop()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

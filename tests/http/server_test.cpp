@@ -75,11 +75,11 @@ class ServerTest : public ::testing::Test {
     tenant_ = make_tenant(*db_, clock_, "Acme IT");
   }
   void start(ServerOptions o = {}) {
-    o.db_url = url_;
     o.port = 0;
     o.io_threads = 1;  // one network thread: nothing may block it
     o.db_threads = 2;
-    server_ = std::make_unique<Server>(o, clock_);
+    router_ = std::make_unique<Router>(make_services(url_, clock_));
+    server_ = std::make_unique<Server>(o, *router_);
     server_->start();
     ASSERT_NE(server_->port(), 0);
   }
@@ -101,6 +101,7 @@ class ServerTest : public ::testing::Test {
   std::string url_;
   std::unique_ptr<store::Db> db_;
   TenantKeys tenant_;
+  std::unique_ptr<Router> router_;
   std::unique_ptr<Server> server_;
 };
 
