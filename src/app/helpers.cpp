@@ -5,7 +5,6 @@ namespace remit::app::detail {
 using store::Query;
 
 namespace {
-constexpr const char* kAccountExists = "SELECT 1 FROM accounts WHERE tenant_id = ? AND id = ?";
 // The lock of the concurrency rule is this UPDATE (a row lock until commit on PostgreSQL),
 // which also bumps the version the upcoming invoice is cached by.
 constexpr const char* kLockAccount =
@@ -63,6 +62,20 @@ int64_t lock_billing_account(Ctx& ctx, int64_t account_id, std::string_view fiel
   return billing;
 }
 
+std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id) {
+  int64_t billing;
+  {
+    Query q(ctx.db,
+            "SELECT a.billing_account_id FROM " + std::string(table) +
+                " t JOIN accounts a ON a.tenant_id = t.tenant_id AND a.id = t.account_id "
+                "WHERE t.tenant_id = ? AND t.id = ?",
+            ctx.tenant.id, id);
+    if (!q.next()) return std::nullopt;
+    billing = q.i64(0);
+  }
+  return Locked{billing, lock_account(ctx, billing)};
+}
+
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta) {
   if (delta == 0) return;
   if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, std::max<Minor>(delta, 0)) !=
@@ -94,11 +107,6 @@ const Stream& require_stream(const Ctx& ctx, std::string_view field, const std::
 const Stream& default_item_stream(const Ctx& ctx) {
   if (auto s = ctx.tenant.stream("services")) return *s;
   return ctx.tenant.streams.front();
-}
-
-void require_account(Ctx& ctx, int64_t account_id, std::string_view field) {
-  Query q(ctx.db, kAccountExists, ctx.tenant.id, account_id);
-  if (!q.next()) invalid(std::string(field), "no such account");
 }
 
 std::vector<int64_t> page_ids(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id,

@@ -27,6 +27,14 @@ Minor lock_account(Ctx& ctx, int64_t billing_account_id);
 // Locks the billing account of `account_id` (itself, or the parent it is billed to) and
 // returns its id; 400 naming `field` when there is no such account.
 int64_t lock_billing_account(Ctx& ctx, int64_t account_id, std::string_view field);
+// The rule for a record that belongs to an account (an invoice, payment, subscription, work
+// entry or charge): locks its account's billing account. nullopt when the tenant has no such
+// record. `table` is one of the app's own tables with an account_id column, never input.
+struct Locked {
+  int64_t billing_account_id;
+  Minor credit;  // the billing account's, read under the lock
+};
+std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id);
 // Adds `delta` to the account's credit (relative update, under the account's lock); the
 // credit may not go below 0 (Internal: callers check first). kMaxAmount limits what a payment
 // may add (checked with a 400 there); credit notes, voids and negative invoices give back
@@ -40,7 +48,6 @@ std::optional<Date> opt_date(const std::optional<std::string>& s);
 const Stream& require_stream(const Ctx& ctx, std::string_view field, const std::string& code);
 // The stream work and charges go to by default: "services" when the tenant has it, else the first.
 const Stream& default_item_stream(const Ctx& ctx);
-void require_account(Ctx& ctx, int64_t account_id, std::string_view field = "account_id");
 int clamp_limit(int limit);
 
 template <class T, class F>

@@ -10,7 +10,6 @@ constexpr const char* kCols =
     "SELECT id, account_id, stream, number, status, cycle_start, cycle_end, issue_date, due_date, "
     "terms, subtotal, credit_applied, amount_paid, amount_credited, amount_due, created_at, "
     "finalized_at, written_off FROM invoices ";
-constexpr const char* kAccountOf = "SELECT account_id FROM invoices WHERE tenant_id = ? AND id = ?";
 constexpr const char* kLines =
     "SELECT id, account_id, kind, subscription_id, description, period_start, period_end, "
     "quantity, unit_amount, amount FROM invoice_lines WHERE tenant_id = ? AND invoice_id = ? "
@@ -102,18 +101,13 @@ void require_transition(const domain::InvoiceMoney& m, domain::InvoiceStatus to,
 }  // namespace
 
 Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field, Minor* credit) {
-  int64_t account;
-  {
-    Query q(ctx.db, kAccountOf, ctx.tenant.id, id);
-    if (!q.next()) {
-      if (field.empty()) not_found("invoice");
-      invalid(std::string(field), "no such invoice");
-    }
-    account = q.i64(0);
+  auto locked = detail::lock_owner(ctx, "invoices", id);
+  if (!locked) {
+    if (field.empty()) not_found("invoice");
+    invalid(std::string(field), "no such invoice");
   }
-  Minor c = detail::lock_account(ctx, account);
-  if (credit) *credit = c;
-  return load_header(ctx, id);  // read again, now that no one else can change it
+  if (credit) *credit = locked->credit;
+  return load_header(ctx, id);  // read now that no one else can change it
 }
 
 Invoice get_invoice(Ctx& ctx, int64_t id) {

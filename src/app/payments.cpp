@@ -119,14 +119,11 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
 
 Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
   if (reason.empty() || reason.size() > 500) invalid("reason", "must be 1-500 characters");
-  int64_t account;
-  {
-    Query q(ctx.db, std::string(kCols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
-    if (!q.next()) not_found("payment");
-    account = q.i64(1);
-  }
-  Minor credit = detail::lock_account(ctx, account);
-  Payment p = get_payment(ctx, id);  // again, under the lock
+  auto locked = detail::lock_owner(ctx, "payments", id);
+  if (!locked) not_found("payment");
+  Minor credit = locked->credit;
+  int64_t account = locked->billing_account_id;  // a payment is always on a billing account
+  Payment p = get_payment(ctx, id);  // read under the lock
   if (p.status != "succeeded") precondition("the payment is already reversed");
   if (p.unapplied > credit)
     precondition("the payment left " + minor_to_decimal(p.unapplied) +

@@ -144,18 +144,13 @@ Loaded load(Ctx& ctx, int64_t id) {
 
 // Loads a subscription after locking its billing account (the concurrency rule).
 Loaded load_locked(Ctx& ctx, int64_t id, std::string_view field = "") {
-  int64_t account;
-  {
-    Query q(ctx.db, std::string(kSub) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
-    if (!q.next()) {
-      if (field.empty()) not_found("subscription");
-      invalid(std::string(field), "no such subscription");
-    }
-    account = q.i64(1);
+  auto locked = detail::lock_owner(ctx, "subscriptions", id);
+  if (!locked) {
+    if (field.empty()) not_found("subscription");
+    invalid(std::string(field), "no such subscription");
   }
-  int64_t billing = detail::lock_billing_account(ctx, account, "account_id");
   Loaded l = load(ctx, id);
-  l.billing = billing;
+  l.billing = locked->billing_account_id;
   return l;
 }
 
@@ -453,18 +448,14 @@ Charge read_charge(Query& q) {
   return {q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.i64(5), q.i64(6), q.opt_i64(7)};
 }
 
-// An unbilled work entry or charge, loaded after locking its billing account (`billing`).
+// An unbilled work entry or charge of `table`, loaded after locking its billing account
+// (`billing`).
 template <class T, class Read>
-T load_unbilled(Ctx& ctx, const char* cols, int64_t id, const char* what, Read read,
-                int64_t* billing = nullptr) {
-  int64_t account;
-  {
-    Query q(ctx.db, std::string(cols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
-    if (!q.next()) not_found(what);
-    account = q.i64(1);
-  }
-  int64_t b = detail::lock_billing_account(ctx, account, "account_id");
-  if (billing) *billing = b;
+T load_unbilled(Ctx& ctx, const char* table, const char* cols, int64_t id, const char* what,
+                Read read, int64_t* billing = nullptr) {
+  auto locked = detail::lock_owner(ctx, table, id);
+  if (!locked) not_found(what);
+  if (billing) *billing = locked->billing_account_id;
   Query q(ctx.db, std::string(cols) + "WHERE tenant_id = ? AND id = ?", ctx.tenant.id, id);
   if (!q.next()) not_found(what);  // deleted while this request waited for the lock
   T t = read(q);
@@ -493,7 +484,8 @@ WorkEntry create_work_entry(Ctx& ctx, const NewWork& w) {
 
 WorkEntry update_work_entry(Ctx& ctx, int64_t id, const WorkPatch& p) {
   int64_t billing;
-  WorkEntry e = load_unbilled<WorkEntry>(ctx, kWorkCols, id, "work entry", read_work, &billing);
+  WorkEntry e = load_unbilled<WorkEntry>(ctx, "work_entries", kWorkCols, id, "work entry",
+                                         read_work, &billing);
   NewWork w{e.account_id, e.stream, p.date.value_or(e.date), p.who.value_or(e.who),
             p.hours.value_or(e.hours), p.rate.value_or(e.rate), p.ticket.value_or(e.ticket),
             p.description.value_or(e.description)};
@@ -508,7 +500,7 @@ WorkEntry update_work_entry(Ctx& ctx, int64_t id, const WorkPatch& p) {
 }
 
 void delete_work_entry(Ctx& ctx, int64_t id) {
-  load_unbilled<WorkEntry>(ctx, kWorkCols, id, "work entry", read_work);
+  load_unbilled<WorkEntry>(ctx, "work_entries", kWorkCols, id, "work entry", read_work);
   store::exec(ctx.db, kDeleteWork, ctx.tenant.id, id);
   audit(ctx, "work_entry.deleted", "work_entry", id);
 }
@@ -546,7 +538,8 @@ Charge create_charge(Ctx& ctx, const NewCharge& c) {
 
 Charge update_charge(Ctx& ctx, int64_t id, const ChargePatch& p) {
   int64_t billing;
-  Charge e = load_unbilled<Charge>(ctx, kChargeCols, id, "charge", read_charge, &billing);
+  Charge e =
+      load_unbilled<Charge>(ctx, "charges", kChargeCols, id, "charge", read_charge, &billing);
   NewCharge c{e.account_id, e.stream, p.date.value_or(e.date),
               p.description.value_or(e.description), p.quantity.value_or(e.quantity),
               p.unit_amount.value_or(e.unit_amount), false};
@@ -562,7 +555,7 @@ Charge update_charge(Ctx& ctx, int64_t id, const ChargePatch& p) {
 }
 
 void delete_charge(Ctx& ctx, int64_t id) {
-  load_unbilled<Charge>(ctx, kChargeCols, id, "charge", read_charge);
+  load_unbilled<Charge>(ctx, "charges", kChargeCols, id, "charge", read_charge);
   store::exec(ctx.db, kDeleteCharge, ctx.tenant.id, id);
   audit(ctx, "charge.deleted", "charge", id);
 }
