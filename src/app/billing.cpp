@@ -287,9 +287,9 @@ Page<BillRun> list_bill_runs(Ctx& ctx, const PageReq& page) {
 }
 
 namespace {
-// The billing account, its version and newest invoice, and the stream's last run, in one go.
+// The billing account, its version, credit and newest invoice, and the stream's last run.
 constexpr const char* kBillingOf =
-    "SELECT b.id, b.version, (SELECT MAX(i.id) FROM invoices i WHERE i.tenant_id = b.tenant_id "
+    "SELECT b.id, b.version, b.credit_balance, (SELECT MAX(i.id) FROM invoices i WHERE i.tenant_id = b.tenant_id "
     "AND i.account_id = b.id), (SELECT MAX(r.cycle_end) FROM bill_runs r WHERE r.tenant_id = "
     "b.tenant_id AND r.stream = ?) FROM accounts a JOIN accounts b ON b.tenant_id = a.tenant_id "
     "AND b.id = a.billing_account_id WHERE a.tenant_id = ? AND a.id = ?";
@@ -297,20 +297,22 @@ constexpr const char* kBillingOf =
 struct NextRun {
   const Stream* stream;
   int64_t billing, version, newest_invoice;
+  Minor credit;
   Date b;  // the stream's next boundary: the first after the last one run
 };
 
 NextRun next_run(Ctx& ctx, int64_t account_id, const std::string& stream_code) {
   const Stream& s = stream_code.empty() ? ctx.tenant.streams.front()
                                         : detail::require_stream(ctx, "stream", stream_code);
-  NextRun n{&s, 0, 0, 0, {}};
+  NextRun n{&s, 0, 0, 0, 0, {}};
   Query q(ctx.db, kBillingOf, s.code, ctx.tenant.id, account_id);
   if (!q.next()) not_found("account");
   n.billing = q.i64(0);
   n.version = q.i64(1);
-  n.newest_invoice = q.opt_i64(2).value_or(0);
+  n.credit = q.i64(2);
+  n.newest_invoice = q.opt_i64(3).value_or(0);
   n.b = domain::shift_cycles(s.schedule, domain::boundary_on_or_before(s.schedule, ctx.today), 1);
-  if (auto last = q.opt_text(3); last && *parse_date(*last) < ctx.today)
+  if (auto last = q.opt_text(4); last && *parse_date(*last) < ctx.today)
     n.b = std::min(n.b, domain::shift_cycles(s.schedule, *parse_date(*last), 1));
   return n;
 }
@@ -351,13 +353,7 @@ Invoice upcoming_invoice(Ctx& ctx, int64_t account_id, const std::string& stream
       inv.subtotal = checked_add(inv.subtotal, l.amount);
     }
   }
-  Minor credit = 0;
-  {
-    Query q(ctx.db, "SELECT credit_balance FROM accounts WHERE tenant_id = ? AND id = ?",
-            ctx.tenant.id, billing);
-    if (q.next()) credit = q.i64(0);
-  }
-  inv.credit_applied = inv.subtotal > 0 ? std::min(credit, inv.subtotal) : 0;
+  inv.credit_applied = inv.subtotal > 0 ? std::min(n.credit, inv.subtotal) : 0;
   inv.amount_due = std::max<Minor>(inv.subtotal - inv.credit_applied, 0);
   return inv;
 }
