@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/internal.h"
+#include "app/outbox.h"
 
 namespace remit::app {
 using store::Query;
@@ -115,7 +116,9 @@ Account create_account(Ctx& ctx, const NewAccount& in) {
   }
   store::exec(ctx.db, kSetBilling, a.bill_to_parent ? *a.parent_id : id, ctx.tenant.id, id);
   audit(ctx, "account.created", "account", id);
-  return get_account(ctx, id);
+  Account created = get_account(ctx, id);
+  record_event(ctx, "account.created", "account", id, account_data(created));
+  return created;
 }
 
 Account get_account(Ctx& ctx, int64_t id) {
@@ -150,6 +153,7 @@ Account update_account(Ctx& ctx, int64_t id, const AccountPatch& p) {
   store::exec(ctx.db, kUpdate, a.name, a.last_name, a.company, join_emails(a.emails), a.address,
               a.language, a.status, a.paperless, ctx.tenant.id, id);
   audit(ctx, "account.updated", "account", id);
+  record_event(ctx, "account.updated", "account", id, account_data(a));
   return a;
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/drafts.h"
+#include "app/outbox.h"
 
 namespace remit::app {
 using detail::add_invoice;
@@ -26,7 +27,7 @@ namespace {
 // The concurrency rule (store/db.h): the chunk locks its billing accounts, in id order, before
 // it reads what it bills; a payment or credit note on one of them waits for the chunk.
 constexpr const char* kChunkAccounts =
-    "SELECT id, credit_balance FROM accounts WHERE tenant_id = ? "
+    "SELECT id, credit_balance, emails, paperless FROM accounts WHERE tenant_id = ? "
     "AND billing_account_id BETWEEN ? AND ? AND billing_account_id = id "
     "ORDER BY billing_account_id FOR UPDATE";
 constexpr const char* kPlanAccounts =
@@ -86,10 +87,16 @@ constexpr const char* kListRuns =
 int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& prices, Date b,
                    int64_t first, int64_t last) {
   int64_t tenant_id = ctx.tenant.id;
-  std::vector<std::pair<int64_t, Minor>> accounts;
+  struct Acct {
+    int64_t id;
+    Minor credit;
+    std::string emails;
+    bool paperless;
+  };
+  std::vector<Acct> accounts;
   {
     Query q(db, kChunkAccounts, tenant_id, first, last);
-    while (q.next()) accounts.push_back({q.i64(0), q.i64(1)});
+    while (q.next()) accounts.push_back({q.i64(0), q.i64(1), q.text(2), q.i64(3) != 0});
   }
   if (accounts.empty()) return 0;
   auto drafts = build_drafts(db, tenant_id, s, prices, b, first, last);
@@ -105,17 +112,23 @@ int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& pri
   InvoiceHeader h{domain::shift_cycles(s.schedule, b, -1), b, b, &s};
   auto ids = db.reserve_ids("invoices", n);
   InvoiceRows rows;
+  Notices notices(ctx);
+  std::string issue = format_date(b), due = format_date(domain::due_date(s.terms, b));
   size_t ai = 0;
   for (size_t k = 0; k < drafts.size(); ++k) {
     const Draft& d = drafts[k];
-    while (accounts[ai].first != d.account_id) ++ai;
-    Minor credit = accounts[ai].second, before = credit;
-    add_invoice(rows, ids[k], tenant_id, h, d,
-                ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt, txn++, credit,
-                now);
+    while (accounts[ai].id != d.account_id) ++ai;
+    Minor credit = accounts[ai].credit, before = credit;
+    auto num = ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt;
+    auto f = add_invoice(rows, ids[k], tenant_id, h, d, num, txn++, credit, now);
     detail::add_credit(db, tenant_id, d.account_id, credit - before);
+    if (num)
+      notices.invoice_finalized({ids[k], d.account_id, *num, s.code, issue, due,
+                                 domain::status_name(f.status), d.subtotal(), f.amount_due,
+                                 accounts[ai].emails, accounts[ai].paperless});
   }
   rows.write(db, tenant_id);
+  notices.write();
   return n;
 }
 
@@ -124,7 +137,13 @@ bool finish_run(store::Db& db, const Clock& clock, int64_t tenant_id, int64_t ru
   store::Tx tx(db, true);
   Ctx ctx = make_ctx(db, clock, tenant_id, "system");
   bool finished = store::exec(db, kFinishRun, format_instant(ctx.now), tenant_id, run_id) > 0;
-  if (finished) audit(ctx, "bill_run.finished", "bill_run", run_id);
+  if (finished) {
+    audit(ctx, "bill_run.finished", "bill_run", run_id);
+    for (auto& r : list_bill_runs(ctx, {.after = run_id - 1, .limit = 1}).items)
+      record_event(ctx, "bill_run.completed", "bill_run", run_id,
+                   {{"object", "bill_run"}, {"id", r.id}, {"stream", r.stream},
+                    {"cycle_end", r.cycle_end}, {"invoices", r.invoices}});
+  }
   std::string status;
   {
     Query q(db, kRunStatus, tenant_id, run_id);
@@ -385,6 +404,7 @@ int64_t invoice_charge_now(Ctx& ctx, int64_t account_id, const std::string& stre
   add_invoice(rows, id, ctx.tenant.id, h, d, number, txn, credit, format_instant(ctx.now));
   rows.write(ctx.db, ctx.tenant.id);
   detail::add_credit(ctx.db, ctx.tenant.id, d.account_id, credit - before);
+  if (number) notify_finalized(ctx, id);
   audit(ctx, "invoice.created", "invoice", id, "charge invoiced at once");
   return id;
 }

@@ -196,9 +196,10 @@ std::vector<Draft> build_drafts(store::Db& db, int64_t tenant, const Stream& str
 }
 
 // Adds invoice `id` with its lines (and ledger, when finalized: `number` set).
-void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHeader& h,
-                 const Draft& d, std::optional<int64_t> number, int64_t txn_id, Minor& credit,
-                 const std::string& now) {
+domain::Finalization add_invoice(InvoiceRows& out, int64_t id, int64_t tenant,
+                                 const InvoiceHeader& h, const Draft& d,
+                                 std::optional<int64_t> number, int64_t txn_id, Minor& credit,
+                                 const std::string& now) {
   Minor subtotal = d.subtotal();
   domain::Finalization f;
   if (number) {
@@ -227,6 +228,7 @@ void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHead
   if (number)
     detail::add_ledger(out.ledger, tenant, txn_id, h.issue,
                        domain::finalization_postings(d.account_id, id, subtotal, f));
+  return f;
 }
 
 void InvoiceRows::write(store::Db& db, int64_t tenant_id) {

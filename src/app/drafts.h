@@ -58,8 +58,10 @@ struct InvoiceRows {
 
 // Adds invoice `id` with its lines (and ledger, when finalized: `number` set). `credit` is
 // the account's available credit (REQUIRES: its row locked), updated in place.
-void add_invoice(InvoiceRows& out, int64_t id, int64_t tenant, const InvoiceHeader& h,
-                 const Draft& d, std::optional<int64_t> number, int64_t txn_id, Minor& credit,
-                 const std::string& now);
+// Returns the finalization (status and amount due; empty for a draft).
+domain::Finalization add_invoice(InvoiceRows& out, int64_t id, int64_t tenant,
+                                 const InvoiceHeader& h, const Draft& d,
+                                 std::optional<int64_t> number, int64_t txn_id, Minor& credit,
+                                 const std::string& now);
 
 }  // namespace remit::app::detail

@@ -1,11 +1,14 @@
 #include "app/invoices.h"
 
+#include "app/outbox.h"
+
 #include "app/internal.h"
 
 namespace remit::app {
 using store::Query;
 
 namespace {
+constexpr const char* kEmails = "SELECT emails FROM accounts WHERE tenant_id = ? AND id = ?";
 constexpr const char* kCols =
     "SELECT id, account_id, stream, number, status, cycle_start, cycle_end, issue_date, due_date, "
     "terms, subtotal, credit_applied, amount_paid, amount_credited, amount_due, created_at, "
@@ -100,6 +103,13 @@ void require_transition(const domain::InvoiceMoney& m, domain::InvoiceStatus to,
 
 }  // namespace
 
+// The invoice after a change, with the event that announces it recorded.
+Invoice with_event(Ctx& ctx, int64_t id, std::string_view type) {
+  Invoice inv = get_invoice(ctx, id);
+  record_event(ctx, type, "invoice", id, invoice_data(inv));
+  return inv;
+}
+
 Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field, Minor* credit) {
   auto locked = detail::lock_owner(ctx, "invoices", id);
   if (!locked) {
@@ -158,6 +168,7 @@ Invoice finalize_invoice(Ctx& ctx, int64_t id) {
                       domain::finalization_postings(inv.account_id, id, inv.subtotal, f));
   detail::add_credit(ctx.db, ctx.tenant.id, inv.account_id, f.credit_added - f.credit_applied);
   audit(ctx, "invoice.finalized", "invoice", id);
+  notify_finalized(ctx, id);
   return get_invoice(ctx, id);
 }
 
@@ -175,7 +186,7 @@ Invoice void_invoice(Ctx& ctx, int64_t id) {
   m.amount_due = m.credit_applied = 0;
   save_money(ctx, m);
   audit(ctx, "invoice.voided", "invoice", id);
-  return get_invoice(ctx, id);
+  return with_event(ctx, id, "invoice.voided");
 }
 
 Invoice mark_uncollectible(Ctx& ctx, int64_t id) {
@@ -189,7 +200,7 @@ Invoice mark_uncollectible(Ctx& ctx, int64_t id) {
   m.status = domain::InvoiceStatus::Uncollectible;
   save_money(ctx, m);
   audit(ctx, "invoice.marked_uncollectible", "invoice", id, minor_to_decimal(amount));
-  return get_invoice(ctx, id);
+  return with_event(ctx, id, "invoice.marked_uncollectible");
 }
 
 Invoice apply_credit(Ctx& ctx, int64_t id, std::optional<Minor> amount) {
@@ -209,12 +220,14 @@ Invoice apply_credit(Ctx& ctx, int64_t id, std::optional<Minor> amount) {
   m.status = domain::settled_status(m.amount_due);
   save_money(ctx, m);
   audit(ctx, "invoice.credit_applied", "invoice", id, minor_to_decimal(x));
+  if (m.status == domain::InvoiceStatus::Paid) return with_event(ctx, id, "invoice.paid");
   return get_invoice(ctx, id);
 }
 
 CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount,
                               const std::string& reason) {
   auto m = money_of(lock_invoice(ctx, invoice_id, "invoice_id"));
+  bool was_open = m.status == domain::InvoiceStatus::Open;
   if (m.status != domain::InvoiceStatus::Open && m.status != domain::InvoiceStatus::Paid)
     precondition("credit notes apply to open or paid invoices only");
   if (reason.empty() || reason.size() > 500) invalid("reason", "must be 1-500 characters");
@@ -245,7 +258,19 @@ CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount,
   m.status = domain::settled_status(m.amount_due);
   save_money(ctx, m);
   audit(ctx, "credit_note.created", "credit_note", id, minor_to_decimal(amount));
-  return get_credit_note(ctx, id);
+  if (was_open && m.status == domain::InvoiceStatus::Paid) with_event(ctx, invoice_id, "invoice.paid");
+  CreditNote cn = get_credit_note(ctx, id);
+  Notices n(ctx);
+  n.event("credit_note.created", "credit_note", id,
+          {{"object", "credit_note"}, {"id", id}, {"number", cn.number},
+           {"invoice_id", invoice_id}, {"account_id", cn.account_id}, {"amount", amount},
+           {"reason", reason}});
+  {
+    Query q(ctx.db, kEmails, ctx.tenant.id, m.account_id);
+    if (q.next()) n.email("credit_note", id, q.text(0));
+  }
+  n.write();
+  return cn;
 }
 
 CreditNote get_credit_note(Ctx& ctx, int64_t id) {

@@ -4,6 +4,7 @@
 
 #include "app/internal.h"
 #include "app/invoices.h"
+#include "app/outbox.h"
 
 namespace remit::app {
 using store::Query;
@@ -114,7 +115,15 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
   detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today,
                       domain::payment_postings(in.account_id, id, in.amount, alloc));
   audit(ctx, "payment.posted", "payment", id, in.method + " " + minor_to_decimal(in.amount));
-  return get_payment(ctx, id);
+  Payment p = get_payment(ctx, id);
+  Notices n(ctx);
+  n.event("payment.created", "payment", id, payment_data(p));
+  for (auto& [inv, a] : alloc.applications) {
+    Invoice i = get_invoice(ctx, inv);
+    if (i.status == "paid") n.event("invoice.paid", "invoice", inv, invoice_data(i));
+  }
+  n.write();
+  return p;
 }
 
 Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
@@ -153,7 +162,9 @@ Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
   store::exec(ctx.db, kDropApps, ctx.tenant.id, id);
   store::exec(ctx.db, kMarkReversed, format_instant(ctx.now), ctx.tenant.id, id);
   audit(ctx, "payment.reversed", "payment", id, reason);
-  return get_payment(ctx, id);
+  Payment rev = get_payment(ctx, id);
+  record_event(ctx, "payment.reversed", "payment", id, payment_data(rev));
+  return rev;
 }
 
 Payment get_payment(Ctx& ctx, int64_t id) {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "app/billing.h"
+#include "app/jobs.h"
 #include "app/internal.h"
 
 namespace remit::app {
@@ -194,9 +195,10 @@ Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Inst
     store::exec(db, kSetClock, format_instant(t), tenant_id, format_instant(t));
     tx.commit();
   };
-  // Each day's jobs run before the clock moves past that day.
+  // Each day's jobs run, through the scheduler, before the clock moves past that day.
   for (;;) {
-    run_due_bill_runs(db, clock, tenant_id);
+    schedule_days(db, clock, tenant_id);
+    finish_days(db, clock, tenant_id, day, "clock");
     Instant next = local_midnight(day + date::days{1}, tz);
     if (next > to) break;
     set(next);

@@ -19,16 +19,22 @@ namespace {
 // dropping one drops the single-column foreign keys into it, which come back composite.
 // tenants is the reference table; api_keys stays keyed by its id (looked up by prefix
 // before the tenant is known, it is a reference table too). SQLite keeps id as its rowid.
-std::string tenant_keys() {
+std::string rekey(std::initializer_list<const char*> tables) {
   std::string sql;
-  for (const char* t :
-       {"accounts", "products", "prices", "subscriptions", "subscription_phases", "usage_records",
-        "work_entries", "charges", "invoices", "invoice_lines", "credit_notes", "payments",
-        "payment_applications", "ledger_entries", "bill_runs", "bill_run_chunks", "audit_log"})
+  for (const char* t : tables)
     sql += fmt::format(
         "ALTER TABLE {0} DROP CONSTRAINT {0}_pkey CASCADE;\n"
         "ALTER TABLE {0} ADD PRIMARY KEY (tenant_id, id);\n",
         t);
+  return sql;
+}
+
+std::string tenant_keys() {
+  std::string sql =
+      rekey({"accounts", "products", "prices", "subscriptions", "subscription_phases",
+             "usage_records", "work_entries", "charges", "invoices", "invoice_lines",
+             "credit_notes", "payments", "payment_applications", "ledger_entries", "bill_runs",
+             "bill_run_chunks", "audit_log"});
   struct Ref {
     const char *table, *column, *parent;
   };
@@ -379,10 +385,87 @@ ALTER TABLE subscription_phases ADD COLUMN price_id INTEGER;
     R"SQL(
 ALTER TABLE accounts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 )SQL",
+    // 9: the provider's month runs by itself (issue 8): durable jobs and the day each tenant
+    // was last scheduled; events and the outbox of emails and webhook deliveries written with
+    // the change that causes them; webhook endpoints; paper statements and their fee; the
+    // key that signs View & Pay links (filled in by the application on first use).
+    R"SQL(
+ALTER TABLE tenants ADD COLUMN scheduled_through TEXT;
+ALTER TABLE tenants ADD COLUMN paper_fee INTEGER NOT NULL DEFAULT 200;
+ALTER TABLE tenants ADD COLUMN link_secret TEXT NOT NULL DEFAULT '';
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  job_key TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'queued',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  run_at TEXT NOT NULL,
+  worker TEXT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  UNIQUE (tenant_id, kind, job_key)
+);
+CREATE INDEX jobs_waiting ON jobs (tenant_id, run_at) WHERE status IN ('queued', 'running');
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id INTEGER,
+  data TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX events_tenant ON events (tenant_id, id);
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  event_types TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  description TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  entity_id INTEGER,
+  event_id INTEGER,
+  endpoint_id INTEGER,
+  recipients TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at TEXT NOT NULL,
+  last_code INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  lease_until TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX outbox_pending ON outbox (tenant_id, next_at) WHERE status = 'pending';
+CREATE INDEX outbox_endpoint ON outbox (tenant_id, endpoint_id, id);
+CREATE TABLE paper_statements (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  invoice_id INTEGER NOT NULL,
+  queued_on TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'queued',
+  printed_at TEXT,
+  UNIQUE (tenant_id, invoice_id)
+);
+CREATE INDEX paper_queued ON paper_statements (tenant_id, queued_on, status);
+)SQL",
+    // 10: PostgreSQL only: migration 9's tables keyed by tenant first, as migration 6 did.
+    rekey({"jobs", "events", "webhook_endpoints", "outbox", "paper_statements"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6};
+const std::vector<int> kPostgresOnly = {3, 6, 10};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";
