@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Remit needs to build, run and test. Safe to run again:
-# it calls apt-get only when something is missing.
+# it calls apt-get only when something is missing, and npm only when tests/node lacks its packages.
 set -euo pipefail
 pkgs=(
   g++ cmake ninja-build ccache make pkg-config
@@ -11,14 +11,28 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql-15 postgresql-client-15
   curl python3
+  libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd nodejs
 )
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
-echo "installing: ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages for the test peers in tests/node (pinned in its package-lock.json).
+cd "$(dirname "$0")/.."
+if [ ! -d tests/node/node_modules/standardwebhooks ]; then
+  echo "installing tests/node npm packages"
+  if ! command -v npm >/dev/null; then  # Debian's nodejs lacks npm (NodeSource's bundles it)
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+  fi
+  npm ci --prefix tests/node --no-audit --no-fund
+fi

@@ -46,6 +46,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // POSTed
   std::chrono::milliseconds timeout{10000};
+  // false: refuse to connect to loopback, private and link-local addresses (checked at
+  // connect time, so DNS cannot point a public name at them). Test-mode tenants only.
+  bool allow_private_addresses = false;
 };
 struct HttpResponse {
   int status = 0;      // 0: no HTTP answer (refused, timed out, bad TLS): see error

@@ -146,7 +146,7 @@ bool run_next_job(store::Db& db, const Clock& clock, const JobOptions& opt) {
       store::Tx tx(db, true);
       store::exec(db, kDone, format_instant(clock.now()), tenant_id, id);
       tx.commit();
-      spdlog::info("event=job_done tenant={} job={} kind={} key={}", tenant_id, id, kind, key);
+      spdlog::debug("event=job_done tenant={} job={} kind={} key={}", tenant_id, id, kind, key);
     } catch (const std::exception& e) {
       bool give_up = attempts >= kMaxJobAttempts;
       spdlog::warn("event=job_failed tenant={} job={} kind={} key={} attempt={} error=\"{}\"",

@@ -202,8 +202,9 @@ Page<EventRec> list_events(Ctx& ctx, std::optional<std::string> type, const Page
 Page<OutboxRec> list_outbox(Ctx& ctx, const OutboxFilter& f, const PageReq& page) {
   if (f.channel && *f.channel != "email" && *f.channel != "webhook")
     invalid("channel", "must be email or webhook");
-  if (f.status && *f.status != "pending" && *f.status != "sent" && *f.status != "failed")
-    invalid("status", "must be pending, sent or failed");
+  if (f.status && *f.status != "pending" && *f.status != "sent" && *f.status != "failed" &&
+      *f.status != "skipped")
+    invalid("status", "must be pending, sent, failed or skipped");
   int limit = detail::clamp_limit(page.limit);
   std::vector<OutboxRec> rows;
   Query q(ctx.db,
@@ -228,6 +229,31 @@ OutboxRec resend(Ctx& ctx, int64_t id) {
     precondition("the message is still being delivered");
   audit(ctx, "message.resent", "message", id);
   return get();
+}
+
+int64_t skip_messages_before(store::Db& db, const Clock& clock, int64_t tenant_id,
+                             date::days offset) {
+  store::Tx tx(db, true);
+  Ctx ctx = make_ctx(db, clock, tenant_id, "system");
+  int64_t n = store::exec(db,
+                          "UPDATE outbox SET status = 'skipped' WHERE tenant_id = ? AND "
+                          "status = 'pending' AND created_at < ?",
+                          tenant_id, format_instant(local_midnight(ctx.today + offset, ctx.tenant.time_zone)));
+  tx.commit();
+  return n;
+}
+
+OutboxStats outbox_stats(store::Db& db) {
+  OutboxStats s;
+  Query q(db,
+          "SELECT channel, status, COUNT(*) FROM outbox WHERE status IN ('pending', 'failed') "
+          "GROUP BY channel, status");
+  while (q.next()) {
+    bool email = q.text(0) == "email", pending = q.text(1) == "pending";
+    (email ? (pending ? s.email_pending : s.email_failed)
+           : (pending ? s.webhook_pending : s.webhook_failed)) = q.i64(2);
+  }
+  return s;
 }
 
 Claimed claim_messages(store::Db& db, const Clock& clock, std::string_view channel, int limit,

@@ -99,6 +99,17 @@ Page<OutboxRec> list_outbox(Ctx& ctx, const OutboxFilter& f, const PageReq& page
 // Sends a message again (a sent or failed one; due now, attempts from 0).
 OutboxRec resend(Ctx& ctx, int64_t id);
 
+// Marks the tenant's pending messages created before its today + `offset` as skipped
+// (status "skipped"): the demo's year of history is not mailed. Returns how many.
+int64_t skip_messages_before(store::Db& db, const Clock& clock, int64_t tenant_id,
+                             date::days offset);
+
+// Across all tenants, for /metrics.
+struct OutboxStats {
+  int64_t email_pending = 0, email_failed = 0, webhook_pending = 0, webhook_failed = 0;
+};
+OutboxStats outbox_stats(store::Db& db);
+
 // --- delivery (notify/delivery.cpp) ---
 // Claims up to `limit` of one tenant's due messages on `channel` (on PostgreSQL with SKIP
 // LOCKED) and leases them: each is marked attempted and not due again until `lease` has

@@ -7,6 +7,7 @@
 #include "app/presets.h"
 #include "app/tenants.h"
 #include "cli/commands.h"
+#include "cli/env.h"
 #include "cli/open.h"
 
 namespace remit::cli {
@@ -78,7 +79,8 @@ void add_admin_commands(CLI::App& app, Globals& g) {
     if (name == "set") c->add_option("--to", to, "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")->required();
     c->callback([&g, name] {
       auto db = open_migrated(g.db);
-      SystemClock clock;
+      Runtime rt(g);
+      const Clock& clock = rt.clock;
       Instant now = app::clock_now(*db, clock, clock_tenant);
       if (name == "advance") {
         if (days < 0) invalid("days", "must not be negative");
@@ -90,6 +92,7 @@ void add_admin_commands(CLI::App& app, Globals& g) {
         now = app::advance_clock(*db, clock, clock_tenant, *t);
       }
       fmt::print("{}\n", format_instant(now));
+      if (name != "show") deliver_now(rt);
     });
   }
 

@@ -16,6 +16,7 @@
 
 #include "app/demo.h"
 #include "cli/bench.h"
+#include "cli/env.h"
 #include "cli/open.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -154,7 +155,11 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
     path = dir + "/bench-api.db";
     for (auto& p : {path, path + "-wal", path + "-shm"}) std::filesystem::remove(p);
   }
-  SystemClock clock;
+  Globals bg;
+  bg.db = path;
+  bg.outbox_dir = dir + "/outbox";
+  Runtime rt(bg);
+  const Clock& clock = rt.clock;
   app::DemoResult demo;
   int64_t invoice = 0, account = 0;
   {
@@ -174,7 +179,7 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
     http::ServerOptions o;
     o.host = "127.0.0.1";
     o.port = 0;
-    routers.push_back(std::make_unique<http::Router>(http::make_services(path, clock)));
+    routers.push_back(std::make_unique<http::Router>(http::make_services(rt.env)));
     srv.push_back(std::make_unique<http::Server>(o, *routers.back()));
     srv.back()->start();
     ports.push_back(srv.back()->port());

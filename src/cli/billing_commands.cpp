@@ -8,6 +8,8 @@
 #include "app/demo.h"
 #include "app/invoices.h"
 #include "cli/commands.h"
+#include "app/outbox.h"
+#include "cli/env.h"
 #include "cli/open.h"
 #include "render/invoice_pdf.h"
 
@@ -24,7 +26,8 @@ void add_billing_commands(CLI::App& app, Globals& g) {
   run->add_option("--chunk", chunk, "billing accounts per transaction")->capture_default_str();
   run->callback([&g] {
     auto db = open_migrated(g.db);
-    SystemClock clock;
+    Runtime rt(g);
+    const Clock& clock = rt.clock;
     app::BillRunOptions opt;
     opt.chunk = chunk;
     std::vector<app::BillRunResult> results;
@@ -40,6 +43,7 @@ void add_billing_commands(CLI::App& app, Globals& g) {
       fmt::print("bill run {} stream {} cycle end {}: {} invoices{}\n", r.run_id, r.stream,
                  format_date(r.cycle_end), r.invoices, r.was_done ? " (already done)" : "");
     if (results.empty()) fmt::print("no bill run due\n");
+    deliver_now(rt);
   });
 
   auto* inv = app.add_subcommand("invoice", "invoices");
@@ -68,10 +72,14 @@ void add_billing_commands(CLI::App& app, Globals& g) {
   demo->add_option("--accounts", accounts, "customer accounts")->capture_default_str();
   demo->callback([&g] {
     auto db = open_migrated(g.db);
-    SystemClock clock;
-    auto r = app::create_demo(*db, clock, accounts);
+    Runtime rt(g);
+    auto r = app::create_demo(*db, rt.clock, accounts);
+    // A newcomer gets the emails of the latest month, not of the whole year of history.
+    int64_t skipped = app::skip_messages_before(*db, rt.clock, r.tenant_id, date::days{-31});
     fmt::print("demo tenant {}: {} accounts, {} invoices\nAPI key: {}\n", r.tenant_id, r.accounts,
                r.invoices, r.api_key);
+    fmt::print("{} older messages skipped; ", skipped);
+    deliver_now(rt);
   });
 }
 

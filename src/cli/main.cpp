@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/env.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
@@ -13,10 +14,12 @@ int main(int argc, char** argv) {
   const char* env = std::getenv("REMIT_DB");
   g.db = env && *env ? env : "data/remit.db";
   app.add_option("--db", g.db, "database: a SQLite file path (env REMIT_DB)");
+  remit::cli::add_notify_options(app, g);
   remit::cli::add_admin_commands(app, g);
   remit::cli::add_billing_commands(app, g);
   remit::cli::add_serve_command(app, g);
   remit::cli::add_bench_commands(app, g);
+  remit::cli::add_notify_commands(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

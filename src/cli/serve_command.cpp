@@ -9,7 +9,9 @@
 #include "app/tenants.h"
 #include "app/workers.h"
 #include "cli/commands.h"
+#include "cli/env.h"
 #include "cli/open.h"
+#include "notify/delivery.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -18,13 +20,19 @@ namespace remit::cli {
 void add_serve_command(CLI::App& app, Globals& g) {
   auto* serve = app.add_subcommand("serve", "serve the JSON API");
   static std::string listen = "127.0.0.1:8080";
-  static int io_threads = 2, db_threads = 4, workers = 1;
+  static int io_threads = 2, db_threads = 4, workers = 1, senders = 2, job_lease = 300;
   static bool print_demo_key = false;
   static std::string log_level = "info";
   serve->add_option("--listen", listen, "host:port (port 0 picks a free one)")->capture_default_str();
   serve->add_option("--io-threads", io_threads, "network threads")->capture_default_str();
   serve->add_option("--db-threads", db_threads, "database worker threads")->capture_default_str();
-  serve->add_option("--workers", workers, "bill-run worker threads (0: none)")->capture_default_str();
+  serve->add_option("--workers", workers, "threads for bill runs, jobs and the scheduler (0: none)")
+      ->capture_default_str();
+  serve->add_option("--senders", senders, "threads delivering email and webhooks (0: none)")
+      ->capture_default_str();
+  serve->add_option("--job-lease", job_lease,
+                    "seconds before a job whose worker died is taken over")
+      ->capture_default_str();
   serve->add_flag("--print-demo-key", print_demo_key,
                   "create and print a fresh API key for tenant 1 (make run)");
   serve->add_option("--log-level", log_level, "debug (one access-log line per request), info, warn")
@@ -42,7 +50,8 @@ void add_serve_command(CLI::App& app, Globals& g) {
     o.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
     o.io_threads = io_threads;
     o.db_threads = db_threads;
-    SystemClock clock;
+    Runtime rt(g);
+    const Clock& clock = rt.clock;
     std::string key;
     {
       auto db = open_migrated(g.db);
@@ -52,17 +61,19 @@ void add_serve_command(CLI::App& app, Globals& g) {
         tx.commit();
       }
     }
-    http::Router router(http::make_services(g.db, clock));
+    http::Router router(http::make_services(rt.env));
     http::Server server(o, router);
     server.start();
-    app::BillRunWorkers bill_run_workers(g.db, clock, workers,
-                                         fmt::format("pid{}:{}", getpid(), server.port()));
+    app::Workers background(rt.env, workers, fmt::format("pid{}:{}", getpid(), server.port()),
+                            std::chrono::seconds(std::max(1, job_lease)));
+    notify::DeliveryWorkers delivery(rt.env, senders);
     fmt::print("Remit is serving {} at http://{}:{}/  (health: /healthz, API: /v1, docs: /v1/openapi.json)\n",
                store::redact_url(g.db), o.host, server.port());
     if (!key.empty()) fmt::print("Demo API key (tenant 1): {}\n  try: curl -H 'Authorization: Bearer {}' http://{}:{}/v1/invoices\n", key, key, o.host, server.port());
     std::fflush(stdout);
     server.run();  // returns after SIGINT/SIGTERM, once in-flight requests finish
-    bill_run_workers.stop();
+    background.stop();
+    delivery.stop();
     spdlog::info("stopped");
   });
 }

@@ -5,7 +5,11 @@
 
 #include "app/billing.h"
 #include "app/invoices.h"
+#include "app/jobs.h"
 #include "app/models.h"
+#include "app/outbox.h"
+#include "app/paper.h"
+#include "app/webhooks.h"
 
 namespace remit::http {
 namespace json = boost::json;
@@ -31,6 +35,11 @@ json::value to_json(const app::BillRun& r);
 json::value to_json(const app::BillRunResult& r);
 json::value to_json(const app::AuditEntry& e);
 json::value to_json(const app::LedgerEntry& e);
+json::value to_json(const app::Job& j);
+json::value to_json(const app::EventRec& e);
+json::value to_json(const app::OutboxRec& m);
+json::value to_json(const app::WebhookEndpoint& w);  // with "secret" only when just created
+json::value to_json(const app::PaperStatement& p);
 
 // {"data":[...],"has_more":bool,"next_cursor":id|null}
 template <class T>

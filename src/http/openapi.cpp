@@ -69,7 +69,7 @@ json::value operation(const Route& r) {
         param("starting_after", "query", "integer", "next_cursor of the previous page", false));
   }
   for (auto& q : r.query) params.push_back(param(q.name, "query", q.type, q.description, false));
-  if (r.method == "POST" && r.access != Access::Public)
+  if (r.method == "POST" && r.access != Access::Public && r.access != Access::Open)
     params.push_back(param("Idempotency-Key", "header", "string",
                            "replays the saved response on retry; see docs/api.md", false));
   if (!params.empty()) op["parameters"] = std::move(params);
@@ -87,7 +87,7 @@ json::value operation(const Route& r) {
   responses["default"] = json::object{{"description", "error"},
                                       {"content", json_content(schema_ref("Error"))}};
   op["responses"] = std::move(responses);
-  if (r.access == Access::Public) op["security"] = json::array{};
+  if (r.access == Access::Public || r.access == Access::Open) op["security"] = json::array{};
   else op["x-remit-role"] = access_name(r.access);
   return op;
 }

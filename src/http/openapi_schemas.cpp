@@ -269,7 +269,58 @@ constexpr const char* kSchemas = R"JSON({
   "test_mode": {"type": "boolean"}}},
 "ClockAdvance": {"type": "object", "description": "exactly one of to and days", "properties": {
   "to": {"type": "string", "description": "YYYY-MM-DD (start of that day in the tenant's zone) or YYYY-MM-DDTHH:MM:SSZ"},
-  "days": {"type": "integer", "minimum": 1, "maximum": 3660}}}
+  "days": {"type": "integer", "minimum": 1, "maximum": 3660}}},
+"Job": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["daily"]},
+  "key": {"type": "string", "description": "daily: the tenant's local date it runs for"},
+  "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+  "attempts": {"type": "integer"},
+  "run_at": {"type": "string", "description": "queued: not before; running: the lease's end"},
+  "worker": {"type": "string"}, "last_error": {"type": "string"},
+  "created_at": {"type": "string"}, "finished_at": {"type": "string", "nullable": true}}},
+"Event": {"type": "object", "properties": {
+  "id": {"type": "integer"},
+  "type": {"type": "string", "enum": ["invoice.finalized", "invoice.paid", "invoice.voided",
+    "invoice.marked_uncollectible", "credit_note.created", "payment.created", "payment.reversed",
+    "account.created", "account.updated", "bill_run.completed"]},
+  "entity": {"type": "string"}, "entity_id": {"type": "integer", "nullable": true},
+  "data": {"type": "object", "description": "a snapshot of the object's main fields"},
+  "created_at": {"type": "string"}}},
+"OutboxMessage": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "channel": {"type": "string", "enum": ["email", "webhook"]},
+  "topic": {"type": "string", "description": "email: invoice or credit_note; webhook: the event type"},
+  "status": {"type": "string", "enum": ["pending", "sent", "failed", "skipped"]},
+  "attempts": {"type": "integer"},
+  "next_attempt_at": {"type": "string", "nullable": true},
+  "last_code": {"type": "integer", "nullable": true, "description": "SMTP reply or HTTP status"},
+  "last_error": {"type": "string"}, "created_at": {"type": "string"},
+  "sent_at": {"type": "string", "nullable": true},
+  "entity_id": {"type": "integer", "description": "email: the invoice or credit note"},
+  "to": {"type": "array", "items": {"type": "string"}},
+  "event_id": {"type": "integer"}, "endpoint_id": {"type": "integer"},
+  "webhook_id": {"type": "string", "description": "the webhook-id header, the same on every attempt"}}},
+"WebhookEndpoint": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "url": {"type": "string"},
+  "event_types": {"type": "array", "items": {"type": "string"}},
+  "enabled": {"type": "boolean"}, "description": {"type": "string"},
+  "created_at": {"type": "string"},
+  "secret": {"type": "string", "description": "whsec_...: only in the response that creates it"}}},
+"WebhookEndpointNew": {"type": "object", "required": ["url", "event_types"], "properties": {
+  "url": {"type": "string", "description": "http(s); private, loopback and link-local addresses are refused except for test-mode tenants"},
+  "event_types": {"type": "array", "items": {"type": "string"}, "description": "event types, or [\"*\"] for all"},
+  "description": {"type": "string"}, "enabled": {"type": "boolean"}}},
+"WebhookEndpointPatch": {"type": "object", "properties": {
+  "url": {"type": "string"}, "event_types": {"type": "array", "items": {"type": "string"}},
+  "description": {"type": "string"}, "enabled": {"type": "boolean"}}},
+"PaperStatement": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "invoice_id": {"type": "integer"},
+  "queued_on": {"$ref": "#/components/schemas/Date"},
+  "status": {"type": "string", "enum": ["queued", "printed"]},
+  "printed_at": {"type": "string", "nullable": true}}},
+"MarkPrinted": {"type": "object", "properties": {
+  "date": {"allOf": [{"$ref": "#/components/schemas/Date"}], "description": "default: the tenant's today"}}},
+"Printed": {"type": "object", "properties": {
+  "date": {"$ref": "#/components/schemas/Date"}, "printed": {"type": "integer"}}}
 })JSON";
 
 }  // namespace

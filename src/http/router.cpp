@@ -75,6 +75,7 @@ std::string actor_of(const app::KeyInfo& k) { return fmt::format("api_key:{}", k
 const char* access_name(Access a) {
   switch (a) {
     case Access::Public: return "public";
+    case Access::Open: return "open";
     case Access::Read: return "read";
     case Access::Write: return "write";
     case Access::Admin: return "admin";
@@ -117,6 +118,8 @@ Router::Router(Services svc) : svc_(std::move(svc)) {
   add_subscription_routes(routes_);
   add_invoice_routes(routes_);
   add_billing_routes(routes_);
+  add_notify_routes(routes_);
+  add_view_routes(routes_);
   for (auto& r : routes_) patterns_.push_back(split_pattern(r.pattern));
   openapi_ = to_text(build_openapi(routes_));
 }
@@ -166,7 +169,7 @@ bool Router::needs_db(const Request& req) const {
   auto t = parse_target(req.target);
   if (!t) return false;
   auto m = match(req.method, t->segments);
-  return m.route && m.route->access != Access::Public;
+  return m.route && m.route->access != Access::Public;  // Open routes use the database
 }
 
 Response Router::handle(const Request& req) const {
@@ -208,6 +211,10 @@ Response Router::dispatch(const Request& req, std::string& route_label) const {
   const Route& route = *m.route;
   Call call{*this, req, svc_, std::move(m.params), std::move(target->query)};
   if (route.access == Access::Public) return route.handler(call);
+  if (route.access == Access::Open) {
+    call.db = &svc_.db();
+    return route.handler(call);
+  }
 
   std::string token = bearer_token(req.authorization);
   if (token.empty()) throw Error(Code::Unauthenticated, "missing or invalid API key");

@@ -29,6 +29,7 @@ namespace remit::http {
 
 enum class Access {
   Public,  // no key (health, OpenAPI)
+  Open,    // no key, but the handler uses the database (metrics, signed View & Pay links)
   Read,    // any key: admin, clerk, read_only
   Write,   // admin, clerk
   Admin,   // admin only (tenant settings)
@@ -131,5 +132,7 @@ void add_catalog_routes(std::vector<Route>& t);
 void add_subscription_routes(std::vector<Route>& t);
 void add_invoice_routes(std::vector<Route>& t);
 void add_billing_routes(std::vector<Route>& t);
+void add_notify_routes(std::vector<Route>& t);   // webhooks, events, outbox, jobs, paper
+void add_view_routes(std::vector<Route>& t);     // the hosted invoice page of View & Pay
 
 }  // namespace remit::http

@@ -12,9 +12,9 @@ store::Db& thread_db(const std::string& url) {
   return *c;
 }
 
-Services make_services(std::string db_url, const Clock& clock) {
-  std::string url = db_url;
-  return Services{std::move(db_url), clock, [url]() -> store::Db& { return thread_db(url); }};
+Services make_services(app::Env& env) {
+  std::string url = env.db_url;
+  return Services{env, env.clock, url, [url]() -> store::Db& { return thread_db(url); }};
 }
 
 }  // namespace remit::http

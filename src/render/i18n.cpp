@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "core/dates.h"
+#include "core/error.h"
 
 namespace remit::render {
 
@@ -81,6 +82,34 @@ constexpr Labels kZh{
     .test_mode = "测试模式",
 };
 
+constexpr Phrase kPhrases[] = {
+    {"mail_hello", "Hello", "您好"},
+    {"mail_invoice_subject", "Invoice {number} from {provider}: {amount} due {due}",
+     "{provider} 发票 {number}：应付 {amount}，付款截止 {due}"},
+    {"mail_invoice_intro", "Your invoice {number} from {provider} is ready.",
+     "您的 {provider} 发票 {number} 已开具。"},
+    {"mail_invoice_paid_intro", "Your invoice {number} from {provider} is ready. It is already paid in full.",
+     "您的 {provider} 发票 {number} 已开具，已全额付清。"},
+    {"mail_view_and_pay", "View & Pay", "查看并付款"},
+    {"mail_view_invoice", "View the invoice", "查看发票"},
+    {"mail_link_expires", "This link works until", "此链接有效期至"},
+    {"mail_pdf_attached", "The invoice is attached as a PDF.", "发票 PDF 已作为附件附上。"},
+    {"mail_credit_note_subject", "Credit note {note} on invoice {number} from {provider}",
+     "{provider} 发票 {number} 的贷项通知单 {note}"},
+    {"mail_credit_note_intro", "We have issued a credit note of {amount} on invoice {number}.",
+     "我们已就发票 {number} 开具金额为 {amount} 的贷项通知单。"},
+    {"mail_credit_note_number", "Credit note", "贷项通知单"},
+    {"mail_credit_amount", "Amount credited", "贷记金额"},
+    {"mail_reason", "Reason", "原因"},
+    {"page_invoice_title", "Invoice {number}", "发票 {number}"},
+    {"page_download_pdf", "Download PDF", "下载 PDF"},
+    {"page_print", "Print", "打印"},
+    {"page_link_invalid", "This link is not valid.", "此链接无效。"},
+    {"page_link_expired",
+     "This link has expired. Please use the link in a newer email, or contact us for a fresh one.",
+     "此链接已过期。请使用较新邮件中的链接，或联系我们获取新链接。"},
+};
+
 // "1234567.89" -> "1,234,567.89"; the sign is handled by the caller.
 std::string group_thousands(std::string plain) {
   auto dot = plain.find('.');
@@ -151,6 +180,31 @@ std::string status_badge(std::string_view status, Lang lang) {
   if (status == "void") return std::string(l.void_);
   if (status == "uncollectible") return std::string(l.uncollectible);
   return "";
+}
+
+std::span<const Phrase> phrases() { return kPhrases; }
+
+std::string_view phrase(std::string_view key, Lang lang) {
+  for (auto& p : kPhrases)
+    if (p.key == key) return lang == Lang::ZhCN ? p.zh : p.en;
+  throw Error(Code::Internal, "no phrase " + std::string(key));
+}
+
+void for_each_label(Lang lang, const std::function<void(std::string_view, std::string_view)>& f) {
+  const Labels& l = labels(lang);
+  std::pair<std::string_view, std::string_view> all[] = {
+      {"invoice", l.invoice},           {"invoice_number", l.invoice_number},
+      {"issue_date", l.issue_date},     {"due_date", l.due_date},
+      {"terms", l.terms},               {"billing_period", l.billing_period},
+      {"account_number", l.account_number}, {"bill_to", l.bill_to},
+      {"description", l.description},   {"service_period", l.service_period},
+      {"quantity", l.quantity},         {"unit_price", l.unit_price},
+      {"amount", l.amount},             {"subtotal", l.subtotal},
+      {"credit_applied", l.credit_applied}, {"credit_notes", l.credit_notes},
+      {"payments", l.payments},         {"amount_due", l.amount_due},
+      {"remit_to", l.remit_to},         {"paid_in_full", l.paid_in_full},
+      {"test_mode", l.test_mode}};
+  for (auto& [k, v] : all) f(k, v);
 }
 
 }  // namespace remit::render

@@ -1,6 +1,8 @@
 #pragma once
 // Words, money and dates as a reader of the invoice expects them, in English or Simplified
 // Chinese. Kept apart from the layout so the strings can be tested (and reused by mail) alone.
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,18 @@ struct Labels {
       draft, void_, uncollectible, test_mode;
 };
 const Labels& labels(Lang);
+
+// The rest of the catalog: the strings of emails (and, later, portal pages), by key. Keys are
+// names a template can use ({{t.mail_hello}}); values with "{name}" are fmt patterns with
+// named arguments. The Labels above belong to the same catalog (templates see them as {{l.*}}).
+struct Phrase {
+  std::string_view key, en, zh;
+};
+std::span<const Phrase> phrases();
+// The phrase in `lang`; Internal error for an unknown key (a programming error).
+std::string_view phrase(std::string_view key, Lang lang);
+// Visits every Labels field as (name, text), for templates.
+void for_each_label(Lang lang, const std::function<void(std::string_view, std::string_view)>& f);
 
 // en: "$1,234.56", "-$12.00", "EUR 1,234.56"; zh-CN: "US$1,234.56", "¥1,234.56" (CNY),
 // "EUR 1,234.56". Two decimal places, as everywhere in Remit.

@@ -373,6 +373,20 @@ cairo_status_t append_to_string(void* out, const unsigned char* data, unsigned i
 
 }  // namespace
 
+namespace {
+void draw_invoice(cairo_t* cr, const app::Tenant& tenant, const app::Account& account,
+                  const app::Invoice& invoice) {
+  Lang lang = lang_of(account.language);
+  Pen pen(cr, lang);
+  InvoiceLayout doc(pen, tenant, account, invoice, lang);
+  pen.dry = true;
+  int pages = doc.run(0);
+  pen.dry = false;
+  doc.run(pages);
+}
+std::string finish(cairo_t* cr, cairo_surface_t* surface, std::string& pdf);
+}  // namespace
+
 std::string render_invoice_pdf(const app::Tenant& tenant, const app::Account& account,
                                const app::Invoice& invoice) {
   std::string pdf;
@@ -387,14 +401,37 @@ std::string render_invoice_pdf(const app::Tenant& tenant, const app::Account& ac
   if (!when.empty())
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, when.c_str());
   cairo_t* cr = cairo_create(surface);
-  {
-    Pen pen(cr, lang);
-    InvoiceLayout doc(pen, tenant, account, invoice, lang);
-    pen.dry = true;
-    int pages = doc.run(0);
-    pen.dry = false;
-    doc.run(pages);
+  draw_invoice(cr, tenant, account, invoice);
+  return finish(cr, surface, pdf);
+}
+
+std::string render_print_batch(const app::Tenant& tenant,
+                                const std::vector<std::pair<app::Account, app::Invoice>>& items) {
+  std::string pdf;
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(append_to_string, &pdf, kPageW, kPageH);
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Remit");
+  cairo_t* cr = cairo_create(surface);
+  for (auto& [account, invoice] : items) {
+    // The address sheet of a #10 double-window envelope (letter folded in three): the
+    // sender in the upper window, the recipient's address block 7/8" from the left and
+    // 2" from the top, within 4" x 1".
+    Pen pen(cr, lang_of(account.language));
+    pen.text(kLeft, 36, tenant.name, {10, true}, 252);
+    pen.text(kLeft, 50, trim(tenant.remit_to), kBody, 252);
+    std::string block = trim(account.company);
+    std::string person = person_name(account);
+    if (!person.empty()) block += (block.empty() ? "" : "\n") + person;
+    if (!trim(account.address).empty()) block += "\n" + trim(account.address);
+    pen.text(63, 144, block, {10, false}, 288);
+    pen.text(63, 230, invoice.number_text() + "  ·  " + account.number, kSmall, 288);
+    pen.end_page();
+    draw_invoice(cr, tenant, account, invoice);
   }
+  return finish(cr, surface, pdf);
+}
+
+namespace {
+std::string finish(cairo_t* cr, cairo_surface_t* surface, std::string& pdf) {
   cairo_status_t status = cairo_status(cr);
   cairo_destroy(cr);
   cairo_surface_finish(surface);
@@ -404,5 +441,6 @@ std::string render_invoice_pdf(const app::Tenant& tenant, const app::Account& ac
     throw Error(Code::Internal, std::string("invoice PDF: ") + cairo_status_to_string(status));
   return pdf;
 }
+}  // namespace
 
 }  // namespace remit::render

@@ -18,4 +18,9 @@ namespace remit::render {
 std::string render_invoice_pdf(const app::Tenant& tenant, const app::Account& account,
                                const app::Invoice& invoice);
 
+// A day's print batch of paper statements: for each (account, invoice), an address sheet
+// placed for a #10 double-window envelope, then the invoice's pages.
+std::string render_print_batch(const app::Tenant& tenant,
+                               const std::vector<std::pair<app::Account, app::Invoice>>& items);
+
 }  // namespace remit::render

@@ -16,6 +16,7 @@
 #include "http/router.h"
 #include "store/db.h"
 #include "test_db.h"
+#include "test_env.h"
 
 // Requests are built with designated initializers; g++ 12 warns about the members left
 // to their default initializers.
@@ -76,7 +77,8 @@ class RouterTest : public ::testing::Test {
     store::migrate(*db_);
     tenant_ = make_tenant(*db_, clock_, "Acme IT");
     api_db_ = store::open_db(url_);
-    router_.emplace(Services{url_, clock_, [this]() -> store::Db& { return *api_db_; }});
+    env_.emplace(clock_, url_);
+    router_.emplace(Services{env_->env, clock_, url_, [this]() -> store::Db& { return *api_db_; }});
   }
 
   Response call(const std::string& method, const std::string& target,
@@ -130,6 +132,7 @@ class RouterTest : public ::testing::Test {
 
   test::TestDatabase test_db_{dir_.path()};
   FixedClock clock_;
+  std::optional<test::TestEnv> env_;
   std::string url_;
   std::unique_ptr<store::Db> db_;      // the test's own connection
   std::unique_ptr<store::Db> api_db_;  // the router's

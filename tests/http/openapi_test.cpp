@@ -36,7 +36,9 @@ TEST_F(OpenApi, EveryRouteIsDocumentedAndEveryOperationIsRouted) {
   for (auto& r : router_->routes()) {
     EXPECT_TRUE(routed.emplace(r.pattern, lower(r.method)).second) << "duplicate " << r.pattern;
     EXPECT_FALSE(r.summary.empty()) << r.pattern;
-    EXPECT_TRUE(r.pattern == "/healthz" || r.pattern == "/metrics" || r.pattern.starts_with("/v1/")) << r.pattern;
+    EXPECT_TRUE(r.pattern == "/healthz" || r.pattern == "/metrics" || r.pattern.starts_with("/v1/") ||
+                r.pattern.starts_with("/view/"))
+        << r.pattern;
   }
   for (auto& p : paths)
     for (auto& op : p.value().as_object())
@@ -90,7 +92,7 @@ TEST_F(OpenApi, PublicRoutesNeedNoKeyAndOthersDo) {
   json::value doc = json::parse(router_->openapi_text());
   for (auto& r : router_->routes()) {
     auto& op = doc.at("paths").at(r.pattern).at(lower(r.method)).as_object();
-    if (r.access == Access::Public) {
+    if (r.access == Access::Public || r.access == Access::Open) {
       EXPECT_TRUE(op.at("security").as_array().empty()) << r.pattern;
     } else {
       EXPECT_FALSE(op.contains("security")) << r.pattern;  // the global bearer scheme applies

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "http/server.h"
+#include "test_env.h"
 #include "http_fixture.h"
 
 namespace remit::http::testing {
@@ -78,7 +79,8 @@ class ServerTest : public ::testing::Test {
     o.port = 0;
     o.io_threads = 1;  // one network thread: nothing may block it
     o.db_threads = 2;
-    router_ = std::make_unique<Router>(make_services(url_, clock_));
+    env_.emplace(clock_, url_);
+    router_ = std::make_unique<Router>(make_services(env_->env));
     server_ = std::make_unique<Server>(o, *router_);
     server_->start();
     ASSERT_NE(server_->port(), 0);
@@ -98,6 +100,7 @@ class ServerTest : public ::testing::Test {
 
   test::TestDatabase test_db_{dir_.path()};
   FixedClock clock_;
+  std::optional<test::TestEnv> env_;
   std::string url_;
   std::unique_ptr<store::Db> db_;
   TenantKeys tenant_;
