@@ -20,7 +20,7 @@ namespace remit::cli {
 void add_serve_command(CLI::App& app, Globals& g) {
   auto* serve = app.add_subcommand("serve", "serve the JSON API");
   static std::string listen = "127.0.0.1:8080";
-  static int io_threads = 2, db_threads = 4, workers = 1, senders = 2, job_lease = 300;
+  static int io_threads = 2, db_threads = 4, workers = 1, senders = 2, job_lease = 300, send_lease = 120;
   static bool print_demo_key = false;
   static std::string log_level = "info";
   serve->add_option("--listen", listen, "host:port (port 0 picks a free one)")->capture_default_str();
@@ -29,6 +29,9 @@ void add_serve_command(CLI::App& app, Globals& g) {
   serve->add_option("--workers", workers, "threads for bill runs, jobs and the scheduler (0: none)")
       ->capture_default_str();
   serve->add_option("--senders", senders, "threads delivering email and webhooks (0: none)")
+      ->capture_default_str();
+  serve->add_option("--send-lease", send_lease,
+                    "seconds before a message whose sender died is sent again (same id)")
       ->capture_default_str();
   serve->add_option("--job-lease", job_lease,
                     "seconds before a job whose worker died is taken over")
@@ -66,7 +69,8 @@ void add_serve_command(CLI::App& app, Globals& g) {
     server.start();
     app::Workers background(rt.env, workers, fmt::format("pid{}:{}", getpid(), server.port()),
                             std::chrono::seconds(std::max(1, job_lease)));
-    notify::DeliveryWorkers delivery(rt.env, senders);
+    notify::DeliveryWorkers delivery(
+        rt.env, senders, {.lease = std::chrono::seconds(std::max(1, send_lease))});
     fmt::print("Remit is serving {} at http://{}:{}/  (health: /healthz, API: /v1, docs: /v1/openapi.json)\n",
                store::redact_url(g.db), o.host, server.port());
     if (!key.empty()) fmt::print("Demo API key (tenant 1): {}\n  try: curl -H 'Authorization: Bearer {}' http://{}:{}/v1/invoices\n", key, key, o.host, server.port());
