@@ -1,4 +1,5 @@
 // The tenant's own settings and its invoice streams (A1, B6).
+#include "app/paper.h"
 #include "app/tenants.h"
 #include "core/error.h"
 #include "http/handler_util.h"
@@ -6,7 +7,14 @@
 namespace remit::http {
 namespace {
 
-Response get_tenant(Call& c) { return ok(to_json(c.ctx->tenant)); }
+// The tenant with its policies (the paper fee lives beside the settings the model holds).
+json::value tenant_json(app::Ctx& ctx) {
+  json::value v = to_json(ctx.tenant);
+  v.as_object()["paper_fee"] = app::paper_fee(ctx);
+  return v;
+}
+
+Response get_tenant(Call& c) { return ok(tenant_json(*c.ctx)); }
 
 Response patch_tenant(Call& c) {
   auto& b = c.body();
@@ -20,7 +28,10 @@ Response patch_tenant(Call& c) {
   p.remit_to = opt_string(b, "remit_to", 2000);
   p.email = opt_string(b, "email", 320);
   p.auto_finalize = opt_bool(b, "auto_finalize");
-  return ok(to_json(app::update_tenant(*c.ctx, p)));
+  auto fee = opt_money(b, "paper_fee", 0, 10000);
+  app::update_tenant(*c.ctx, p);
+  if (fee) app::set_paper_fee(*c.ctx, *fee);
+  return ok(tenant_json(*c.ctx));
 }
 
 Response patch_stream(Call& c) {

@@ -37,11 +37,14 @@ constexpr const char* kSchemas = R"JSON({
   "id": {"type": "integer"}, "name": {"type": "string"}, "currency": {"type": "string"},
   "time_zone": {"type": "string"}, "test_mode": {"type": "boolean"},
   "auto_finalize": {"type": "boolean"}, "remit_to": {"type": "string"},
+  "paper_fee": {"$ref": "#/components/schemas/Money"},
   "email": {"type": "string"},
   "streams": {"type": "array", "items": {"$ref": "#/components/schemas/Stream"}}}},
 "TenantPatch": {"type": "object", "properties": {
   "name": {"type": "string"}, "time_zone": {"type": "string"}, "remit_to": {"type": "string"},
-  "email": {"type": "string"}, "auto_finalize": {"type": "boolean"}}},
+  "email": {"type": "string"}, "auto_finalize": {"type": "boolean"},
+  "paper_fee": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+                "description": "charged per paper statement on the next invoice; 0 turns it off (max 100.00)"}}},
 "Account": {"type": "object", "properties": {
   "id": {"type": "integer"}, "number": {"type": "string"}, "name": {"type": "string"},
   "last_name": {"type": "string"}, "company": {"type": "string"},
