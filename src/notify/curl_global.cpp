@@ -16,4 +16,12 @@ void curl_global() {
     throw Error(Code::Internal, std::string("curl_global_init: ") + curl_easy_strerror(rc));
 }
 
+std::string url_part(CURLU* u, CURLUPart what) {
+  char* p = nullptr;
+  if (curl_url_get(u, what, &p, 0) != CURLUE_OK || p == nullptr) return {};
+  std::string s = p;
+  curl_free(p);
+  return s;
+}
+
 }  // namespace remit::notify

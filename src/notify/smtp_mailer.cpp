@@ -13,21 +13,10 @@
 namespace remit::notify {
 namespace {
 
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
-// The URL part, or "" when absent.
-std::string url_part(CURLU* u, CURLUPart what) {
-  char* p = nullptr;
-  if (curl_url_get(u, what, &p, 0) != CURLUE_OK || p == nullptr) return {};
-  std::string s = p;
-  curl_free(p);
-  return s;
-}
 
 struct Upload {
   std::string_view data;

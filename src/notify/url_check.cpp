@@ -1,5 +1,7 @@
 #include "notify/url_check.h"
 
+#include "notify/curl_global.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -37,20 +39,10 @@ bool private_v6(const uint8_t* b) {
   return false;
 }
 
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
 struct AddrinfoDeleter {
   void operator()(addrinfo* a) const { freeaddrinfo(a); }
 };
 
-std::string url_part(CURLU* u, CURLUPart what) {
-  char* p = nullptr;
-  if (curl_url_get(u, what, &p, 0) != CURLUE_OK || p == nullptr) return {};
-  std::string s = p;
-  curl_free(p);
-  return s;
-}
 
 }  // namespace
 
