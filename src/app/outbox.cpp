@@ -296,6 +296,17 @@ Claimed claim_messages(store::Db& db, const Clock& clock, std::string_view chann
   return {};
 }
 
+void release_messages(store::Db& db, int64_t tenant_id, const std::vector<int64_t>& ids) {
+  if (ids.empty()) return;
+  store::Tx tx(db, true);
+  for (int64_t id : ids)
+    store::exec(db,
+                "UPDATE outbox SET lease_until = NULL, attempts = attempts - 1 "
+                "WHERE tenant_id = ? AND id = ? AND status = 'pending' AND attempts > 0",
+                tenant_id, id);
+  tx.commit();
+}
+
 std::optional<std::chrono::seconds> retry_delay(std::string_view channel, int64_t attempts) {
   using namespace std::chrono;
   static const std::vector<seconds> webhook{5s, 5min, 30min, 2h, 5h, 10h, 10h};

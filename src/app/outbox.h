@@ -132,6 +132,8 @@ struct DeliveryResult {
 // schedule for its attempt count, and fails for good once the schedule is used up.
 void record_deliveries(store::Db& db, const Clock& clock, int64_t tenant_id,
                        std::string_view channel, const std::vector<DeliveryResult>& results);
+// Hands claimed messages back unattempted (their lease and attempt undone).
+void release_messages(store::Db& db, int64_t tenant_id, const std::vector<int64_t>& ids);
 // The delay before attempt n+1 (n >= 1 attempts made); nullopt: give up.
 // webhook: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (Standard Webhooks' schedule, after the
 // immediate first attempt); email: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h, 24 h.

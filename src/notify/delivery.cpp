@@ -29,7 +29,6 @@ int Deliverer::deliver_all() {
 
 int Deliverer::emails() {
   auto c = app::claim_messages(*db_, env_.clock, "email", opt_.email_batch, opt_.lease);
-  std::vector<DeliveryResult> out;
   for (auto& row : c.rows) {
     DeliveryResult r;
     r.id = row.id;
@@ -51,10 +50,10 @@ int Deliverer::emails() {
     if (r.outcome != Outcome::Sent)
       spdlog::warn("event=email_not_sent tenant={} message={} attempt={} code={} error=\"{}\"",
                    c.tenant_id, row.id, row.attempts, r.code.value_or(0), r.error);
-    out.push_back(std::move(r));
+    // Recorded at once: a slow server must not hold the rest of the batch past its lease.
+    app::record_deliveries(*db_, env_.clock, c.tenant_id, "email", {r});
   }
-  if (!out.empty()) app::record_deliveries(*db_, env_.clock, c.tenant_id, "email", out);
-  return static_cast<int>(out.size());
+  return static_cast<int>(c.rows.size());
 }
 
 int Deliverer::webhooks() {
@@ -79,6 +78,10 @@ int Deliverer::webhooks() {
     }
   }
   std::vector<DeliveryResult> out;
+  auto flush = [&] {
+    if (!out.empty()) app::record_deliveries(*db_, env_.clock, c.tenant_id, "webhook", out);
+    out.clear();
+  };
   for (auto& p : todo) {
     DeliveryResult r;
     r.id = p.id;
@@ -109,9 +112,18 @@ int Deliverer::webhooks() {
       r.error = resp.status ? fmt::format("HTTP {}", resp.status) : resp.error;
     }
     out.push_back(std::move(r));
+    // A receiver that hangs costs its timeout: the batch stops there, records what it did
+    // and hands back the rest, so no lease runs out on messages waiting behind it.
+    if (resp.status == 0) {  // released, not attempted: another batch takes them at once
+      std::vector<int64_t> rest;
+      for (auto* q = &p + 1; q != todo.data() + todo.size(); ++q) rest.push_back(q->id);
+      flush();
+      app::release_messages(*db_, c.tenant_id, rest);
+      return static_cast<int>(todo.size() - rest.size());
+    }
   }
-  app::record_deliveries(*db_, env_.clock, c.tenant_id, "webhook", out);
-  return static_cast<int>(out.size());
+  flush();
+  return static_cast<int>(todo.size());
 }
 
 DeliveryWorkers::DeliveryWorkers(app::Env& env, int threads, DeliveryOptions opt)
