@@ -54,6 +54,18 @@ def run(*args, db, check=True, timeout=600):
     return p
 
 
+def wait_for(what, fn, timeout=30, interval=0.1):
+    """fn()'s first truthy value, polled; AssertionError naming `what` after `timeout` s."""
+    deadline = time.time() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
 class TempDir:
     def __enter__(self):
         self.path = tempfile.mkdtemp(prefix="remit-it-")

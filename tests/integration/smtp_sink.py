@@ -51,12 +51,13 @@ import email.policy
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from peer import Peer
 
 MODES = ("ok", "tempfail", "permfail")
 SCRIPT = os.path.abspath(__file__)
@@ -276,7 +277,7 @@ def _fast_tmp():
     return None
 
 
-class SmtpSink:
+class SmtpSink(Peer):
     """Runs this file as a subprocess on 127.0.0.1:0 with its own temp dir.
 
     SmtpSink(mode="ok", starttls_cert=None, starttls_key=None, auth=None, directory=None)
@@ -300,27 +301,7 @@ class SmtpSink:
             cmd += ["--starttls-cert", starttls_cert, "--starttls-key", starttls_key]
         if auth:
             cmd += ["--auth", auth]
-        self._stderr_path = os.path.join(self._tmp, "stderr.log")
-        self._stderr = open(self._stderr_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr,
-                                     stdin=subprocess.DEVNULL, text=True)
-        line = self.proc.stdout.readline()  # the server prints its line, or exits
-        m = re.fullmatch(r"SMTP sink listening on 127\.0\.0\.1:(\d+)\n", line)
-        if not m:
-            self.proc.kill()
-            self.proc.wait()
-            self._stderr.close()
-            with open(self._stderr_path, errors="replace") as f:
-                err = f.read()
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            raise AssertionError(f"SMTP sink did not start: {line!r}\n{err}")
-        self.port = int(m.group(1))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+        self._start(cmd, r"SMTP sink listening on 127\.0\.0\.1:(\d+)\n", "SMTP sink")
 
     def set_mode(self, mode):
         if mode not in MODES:
@@ -359,20 +340,6 @@ class SmtpSink:
                 raise AssertionError(f"SMTP sink exited ({self.proc.returncode})")
             time.sleep(0.02)
         return self.messages()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
-        if not self._stderr.closed:
-            self._stderr.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import signal
 import threading
 import time
 
-from remit import Checks, Server, TempDir, new_db, run, sql
+from remit import Checks, Server, TempDir, new_db, run, sql, wait_for
 from smtp_sink import SmtpSink
 from webhook_receiver import WebhookReceiver
 
@@ -20,17 +20,6 @@ HOST = "billing.example.test"
 # sends it again (default 120 s; short here so the test is quick).
 LEASE = ["--send-lease", "3"]
 SETTLE = 60  # seconds to wait for the outbox to drain after the restart
-
-
-def wait_for(what, fn, timeout=30, interval=0.1):
-    deadline = time.time() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(interval)
 
 
 def content(msg):

@@ -15,7 +15,7 @@ import tempfile
 import time
 from datetime import datetime
 
-from remit import Checks, Server, TempDir, new_db, run
+from remit import Checks, Server, TempDir, new_db, run, wait_for
 from smtp_sink import SmtpSink, make_test_cert
 
 PUBLIC = "http://billing.example.test"
@@ -26,17 +26,6 @@ def money(cents, lang):
     """Remit's money format as the catalog defines it for USD: $1,234.56 / US$1,234.56."""
     prefix = "$" if lang == "en" else "US$"
     return f"{prefix}{cents // 100:,}.{cents % 100:02d}"
-
-
-def wait_for(what, fn, timeout=30, interval=0.1):
-    deadline = time.time() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(interval)
 
 
 def pdftotext(data):

@@ -10,22 +10,11 @@ retried. A live tenant may not point endpoints at private addresses, nor name un
 types, and nothing is created when it tries."""
 import time
 
-from remit import Checks, Server, TempDir, new_db, run
+from remit import Checks, Server, TempDir, new_db, run, wait_for
 from webhook_receiver import WebhookReceiver
 
 UNIT = 4500
 MAX_ATTEMPTS = 8  # 0 s, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
-
-
-def wait_for(what, fn, timeout=30, interval=0.1):
-    deadline = time.time() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(interval)
 
 
 with TempDir() as d:

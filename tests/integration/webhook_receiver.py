@@ -17,12 +17,11 @@ missing signature, else 200 (ok), 500 (fail500) or nothing at all (hang).
 """
 import json
 import os
-import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import time
+
+from peer import Peer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_DIR = os.path.normpath(os.path.join(HERE, "..", "node"))
@@ -37,7 +36,7 @@ def _write_json_atomic(path, value):
     os.replace(tmp, path)
 
 
-class WebhookReceiver:
+class WebhookReceiver(Peer):
     """WebhookReceiver(secret=None, secrets=None, modes=None)
       secret: default whsec_... secret for paths without their own
       secrets: {path: secret}; modes: {path: "ok"|"fail500"|"hang"} (default "ok")
@@ -73,27 +72,8 @@ class WebhookReceiver:
                "--modes", self.modes_path, "--log", self.log_path]
         if secret:
             cmd += ["--secret", secret]
-        self._stderr_path = os.path.join(self._tmp, "stderr.log")
-        self._stderr = open(self._stderr_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=NODE_DIR, stdout=subprocess.PIPE,
-                                     stderr=self._stderr, stdin=subprocess.DEVNULL, text=True)
-        line = self.proc.stdout.readline()  # the receiver prints its line, or exits
-        m = re.fullmatch(r"webhook receiver listening on 127\.0\.0\.1:(\d+)\n", line)
-        if not m:
-            self.proc.kill()
-            self.proc.wait()
-            self._stderr.close()
-            with open(self._stderr_path, errors="replace") as f:
-                err = f.read()
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            raise AssertionError(f"webhook receiver did not start: {line!r}\n{err}")
-        self.port = int(m.group(1))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+        self._start(cmd, r"webhook receiver listening on 127\.0\.0\.1:(\d+)\n", "webhook receiver",
+                    cwd=NODE_DIR)
 
     @staticmethod
     def _check_mode(mode):
@@ -140,17 +120,3 @@ class WebhookReceiver:
             if self.proc.poll() is not None:
                 raise AssertionError(f"webhook receiver exited ({self.proc.returncode})")
             time.sleep(0.02)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
-        if not self._stderr.closed:
-            self._stderr.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
