@@ -32,17 +32,6 @@ std::string join_emails(const std::vector<std::string>& v) {
   return s;
 }
 
-std::vector<std::string> split_emails(const std::string& s) {
-  std::vector<std::string> v;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = s.find(',', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) v.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return v;
-}
 
 void validate_emails(const std::vector<std::string>& v) {
   if (v.size() > 10) invalid("emails", "at most 10 billing contacts");
@@ -168,6 +157,18 @@ Balance account_balance(Ctx& ctx, int64_t id) {
     b.past_due = q.i64(2);
   }
   return b;
+}
+
+std::vector<std::string> split_emails(const std::string& s) {
+  std::vector<std::string> v;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find(',', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) v.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return v;
 }
 
 }  // namespace remit::app

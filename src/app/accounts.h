@@ -29,4 +29,7 @@ Account update_account(Ctx& ctx, int64_t id, const AccountPatch& p);
 
 Balance account_balance(Ctx& ctx, int64_t id);
 
+// Email addresses as stored (accounts.emails, outbox.recipients): comma-separated.
+std::vector<std::string> split_emails(const std::string& stored);
+
 }  // namespace remit::app

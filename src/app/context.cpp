@@ -53,6 +53,11 @@ Tenant load_tenant(store::Db& db, int64_t tenant_id) {
   return t;
 }
 
+Instant tenant_now(Instant wall, bool test_mode, const std::optional<std::string>& clock_now) {
+  if (!test_mode || !clock_now) return wall;
+  return parse_instant(*clock_now).value_or(wall);
+}
+
 Ctx make_ctx(store::Db& db, const Clock& clock, int64_t tenant_id, std::string actor,
              std::string source) {
   Tenant t = load_tenant(db, tenant_id);

@@ -25,6 +25,10 @@ Ctx make_ctx(store::Db& db, const Clock& clock, int64_t tenant_id, std::string a
 
 Tenant load_tenant(store::Db& db, int64_t tenant_id);
 
+// A tenant's now from its row: its stored test clock (tenants.clock_now) in test mode, else
+// `wall`. For code that visits many tenants without building a Ctx for each.
+Instant tenant_now(Instant wall, bool test_mode, const std::optional<std::string>& clock_now);
+
 // Appends to the audit log (F6) in the caller's transaction.
 void audit(Ctx& ctx, std::string_view action, std::string_view entity,
            std::optional<int64_t> entity_id, std::string_view detail = "");

@@ -96,10 +96,7 @@ int schedule_days(store::Db& db, const Clock& clock, std::optional<int64_t> tena
     store::Tx tx(db, false);
     Query q(db, kTenantDays, tenant_id, tenant_id);
     while (q.next()) {
-      Instant now = clock.now();
-      if (q.i64(2) != 0)
-        if (auto c = q.opt_text(3)) now = parse_instant(*c).value_or(now);
-      Date today = local_date(now, q.text(1));
+      Date today = local_date(tenant_now(clock.now(), q.i64(2) != 0, q.opt_text(3)), q.text(1));
       Date from = today;  // a new tenant starts at its first day
       if (auto s = q.opt_text(4))
         if (auto last = parse_date(*s)) from = *last + date::days{1};

@@ -102,14 +102,10 @@ void Notices::invoice_finalized(const FinalizedInvoice& inv) {
   email("invoice", inv.id, inv.emails);
   if (inv.paperless) return;
   paper_.add(ctx_.tenant.id, inv.account_id, inv.id, format_date(ctx_.today));
-  if (paper_fee_ == 0) {
-    Query q(ctx_.db, kPaperFee, ctx_.tenant.id);
-    paper_fee_ = q.next() ? q.i64(0) : 0;
-    if (paper_fee_ == 0) paper_fee_ = -1;  // looked up: none
-  }
-  if (paper_fee_ > 0)
+  if (!paper_fee_) paper_fee_ = store::one_int(ctx_.db, kPaperFee, ctx_.tenant.id);
+  if (*paper_fee_ > 0)
     charges_.add(ctx_.tenant.id, inv.account_id, inv.stream, inv.issue_date,
-                 "Paper statement fee (" + number_text(inv.number) + ")", 100, paper_fee_,
+                 "Paper statement fee (" + number_text(inv.number) + ")", 100, *paper_fee_,
                  format_instant(ctx_.now));
 }
 
@@ -268,10 +264,7 @@ Claimed claim_messages(store::Db& db, const Clock& clock, std::string_view chann
     store::Tx look(db, false);
     Query q(db, kTenantClocks);
     while (q.next()) {
-      Instant now = wall;
-      if (q.i64(1) != 0)
-        if (auto c = q.opt_text(2)) now = parse_instant(*c).value_or(wall);
-      tenants.push_back({q.i64(0), now});
+      tenants.push_back({q.i64(0), tenant_now(wall, q.i64(1) != 0, q.opt_text(2))});
     }
   }
   thread_local size_t turn = 0;  // tenants take turns, so one's backlog does not starve others
@@ -326,12 +319,7 @@ void record_deliveries(store::Db& db, const Clock& clock, int64_t tenant_id,
       store::exec(db, kSent, now, r.code, tenant_id, r.id);
       continue;
     }
-    int64_t attempts = 0;
-    {
-      Query q(db, "SELECT attempts FROM outbox WHERE tenant_id = ? AND id = ?", tenant_id, r.id);
-      if (q.next()) attempts = q.i64(0);
-    }
-    auto delay = r.outcome == Outcome::Retry ? retry_delay(channel, attempts) : std::nullopt;
+    auto delay = r.outcome == Outcome::Retry ? retry_delay(channel, r.attempts) : std::nullopt;
     std::string error = r.error.substr(0, 500);
     if (delay)
       store::exec(db, kRetry, format_instant(ctx.now + *delay), r.code, error, tenant_id, r.id);

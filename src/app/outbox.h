@@ -57,7 +57,7 @@ class Notices {
   };
   std::vector<Event> events_;
   store::RowSet outbox_, paper_, charges_;
-  Minor paper_fee_ = 0;
+  std::optional<Minor> paper_fee_;  // the tenant's, read when first needed
 };
 
 // Loads a just-finalized invoice and its billing account's contacts, and writes what its
@@ -124,6 +124,7 @@ Claimed claim_messages(store::Db& db, const Clock& clock, std::string_view chann
 enum class Outcome { Sent, Retry, Failed };
 struct DeliveryResult {
   int64_t id = 0;
+  int64_t attempts = 0;  // made so far, this one included (the claimed row's)
   Outcome outcome = Outcome::Sent;
   std::optional<int64_t> code;
   std::string error;

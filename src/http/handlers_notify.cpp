@@ -65,12 +65,8 @@ Response list_jobs(Call& c) {
   return ok(page_json(app::list_jobs(*c.ctx, status, page_req(c.query))));
 }
 
-Response paper_date(Call& c, Response (*f)(Call&, const std::string&)) {
-  auto d = query_date(c.query, "date");
-  return f(c, d.value_or(format_date(c.ctx->today)));
-}
-
-Response print_batch(Call& c, const std::string& date) {
+Response print_batch(Call& c) {
+  std::string date = query_date(c.query, "date").value_or(format_date(c.ctx->today));
   std::vector<std::pair<app::Account, app::Invoice>> items;
   for (auto& it : app::print_batch(*c.ctx, date)) items.emplace_back(it.account, it.invoice);
   if (items.empty()) not_found("queued paper statement on " + date);
@@ -145,7 +141,7 @@ void add_notify_routes(std::vector<Route>& t) {
                .response = "PaperStatement", .list = true,
                .query = {{"date", "string", "queued on this day"}, {"status", "string", "queued or printed"}}});
   t.push_back({.method = "GET", .pattern = "/v1/paper-statements/batch.pdf", .access = Access::Read,
-               .handler = [](Call& c) { return paper_date(c, print_batch); },
+               .handler = print_batch,
                .summary = "The day's print batch: address sheets for window envelopes and invoices, one PDF",
                .query = {{"date", "string", "the day (default: today)"}},
                .content_type = "application/pdf"});

@@ -3,6 +3,8 @@
 
 #include "http/json_map.h"
 
+#include "app/accounts.h"
+
 namespace remit::http {
 namespace {
 json::value opt(const std::optional<std::string>& s) {
@@ -38,13 +40,7 @@ json::value to_json(const app::OutboxRec& m) {
   if (m.channel == "email") {
     o["entity_id"] = opt(m.entity_id);
     json::array to;
-    size_t i = 0;
-    while (i < m.recipients.size()) {
-      size_t j = m.recipients.find(',', i);
-      if (j == std::string::npos) j = m.recipients.size();
-      to.push_back(json::value(m.recipients.substr(i, j - i)));
-      i = j + 1;
-    }
+    for (auto& e : app::split_emails(m.recipients)) to.push_back(json::value(e));
     o["to"] = std::move(to);
   } else {
     o["event_id"] = opt(m.event_id);

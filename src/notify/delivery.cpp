@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/view_links.h"
 #include "app/webhooks.h"
 #include "notify/email.h"
 #include "notify/webhook_signature.h"
@@ -29,9 +30,12 @@ int Deliverer::deliver_all() {
 
 int Deliverer::emails() {
   auto c = app::claim_messages(*db_, env_.clock, "email", opt_.email_batch, opt_.lease);
+  if (c.rows.empty()) return 0;
+  app::ensure_view_key(*db_, c.tenant_id);  // once per batch: a batch is one tenant's
   for (auto& row : c.rows) {
     DeliveryResult r;
     r.id = row.id;
+    r.attempts = row.attempts;
     try {
       auto mail = compose_email(*db_, env_, row);
       auto sent = mailer_->send(mail);
@@ -60,7 +64,7 @@ int Deliverer::webhooks() {
   auto c = app::claim_messages(*db_, env_.clock, "webhook", opt_.webhook_batch, opt_.lease);
   if (c.rows.empty()) return 0;
   struct Prepared {
-    int64_t id;
+    int64_t id, attempts;
     std::optional<app::EndpointTarget> target;
     std::string body;
   };
@@ -71,7 +75,7 @@ int Deliverer::webhooks() {
     store::Query t(*db_, kTestMode, c.tenant_id);
     test_mode = t.next() && t.i64(0) != 0;
     for (auto& row : c.rows) {
-      Prepared p{row.id, app::endpoint_target(*db_, c.tenant_id, row.endpoint_id.value_or(0)), ""};
+      Prepared p{row.id, row.attempts, app::endpoint_target(*db_, c.tenant_id, row.endpoint_id.value_or(0)), ""};
       store::Query q(*db_, kEvent, c.tenant_id, row.event_id.value_or(0));
       if (q.next()) p.body = app::EventRec{0, q.text(0), "", {}, q.text(1), q.text(2)}.payload();
       todo.push_back(std::move(p));
@@ -85,6 +89,7 @@ int Deliverer::webhooks() {
   for (auto& p : todo) {
     DeliveryResult r;
     r.id = p.id;
+    r.attempts = p.attempts;
     if (!p.target || !p.target->enabled || p.body.empty()) {
       r.outcome = Outcome::Failed;
       r.error = !p.target ? "the endpoint was deleted"

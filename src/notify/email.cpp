@@ -54,18 +54,6 @@ std::string fill(std::string_view pattern, const std::vector<std::pair<const cha
 }
 
 
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> v;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t j = s.find(',', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) v.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return v;
-}
-
 std::string host_of(const std::string& url) {
   auto s = url.find("://");
   std::string h = s == std::string::npos ? url : url.substr(s + 3);
@@ -99,7 +87,6 @@ std::string message_id(const app::NotifySettings& s, int64_t tenant_id, int64_t 
 }
 
 app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::OutboxRec& row) {
-  app::ensure_view_key(db, row.tenant_id);
   store::Tx tx(db, false);
   app::Ctx ctx = app::make_ctx(db, env.clock, row.tenant_id, "system");
   const app::Tenant& tenant = ctx.tenant;
@@ -161,7 +148,7 @@ app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::O
   MailContent m;
   m.from_name = tenant.name;
   m.from_addr = tenant.email.empty() ? env.notify.mail_from : tenant.email;
-  m.to = split(row.recipients);
+  m.to = app::split_emails(row.recipients);
   m.subject = subject;
   m.text = render_template(note ? "credit_note.txt" : "invoice.txt", data);
   m.html = render_template(note ? "credit_note.html" : "invoice.html", data);

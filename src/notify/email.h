@@ -22,6 +22,7 @@ std::string message_id(const app::NotifySettings& s, int64_t tenant_id, int64_t 
 
 // The message for an email outbox row, read from `db` (its own read transaction). NotFound
 // when what it is about no longer exists (the row then fails for good).
+// REQUIRES: app::ensure_view_key has run for the row's tenant (its View & Pay link).
 app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::OutboxRec& row);
 
 }  // namespace remit::notify
