@@ -75,9 +75,9 @@ Job read_job(Query& q) {
 
 // What a job does. Idempotent: may run again after a crash or a retry.
 void perform(store::Db& db, const Clock& clock, int64_t tenant_id, const std::string& kind,
-             const std::string& key) {
+             const std::string& key, const std::string& worker) {
   if (kind == "daily") {
-    run_due_bill_runs(db, clock, tenant_id);
+    run_due_bill_runs(db, clock, tenant_id, {.worker = worker});
     return;
   }
   throw Error(Code::Internal, "unknown job kind " + kind);
@@ -139,7 +139,7 @@ bool run_next_job(store::Db& db, const Clock& clock, const JobOptions& opt) {
       tx.commit();
     }
     try {
-      perform(db, clock, tenant_id, kind, key);
+      perform(db, clock, tenant_id, kind, key, opt.worker);
       store::Tx tx(db, true);
       store::exec(db, kDone, format_instant(clock.now()), tenant_id, id);
       tx.commit();

@@ -31,12 +31,14 @@ def new_db(tmpdir, name):
 
 
 def sql(db, query):
-    """Rows of a query, as tuples of ints (or strings where not numeric)."""
+    """Rows of a query, as tuples of ints (or strings where not numeric); a change commits."""
     if not POSTGRES:
         import sqlite3
         con = sqlite3.connect(db, timeout=30)
         try:
-            return [tuple(r) for r in con.execute(query).fetchall()]
+            rows = [tuple(r) for r in con.execute(query).fetchall()]
+            con.commit()
+            return rows
         finally:
             con.close()
     out = subprocess.run(["psql", db, "-AtF", "\t", "-c", query], check=True, capture_output=True,
