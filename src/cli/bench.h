@@ -2,7 +2,34 @@
 #include <cstdint>
 #include <string>
 
+#include "core/clock.h"
+#include "store/db.h"
+
 namespace remit::cli {
+double now_s();  // a steady clock in seconds
+
+// A fresh database for a bench: schema `name` of the PostgreSQL server at db (dropped and
+// made again), or the file dir/name.db (deleted first) when db is not a PostgreSQL URL.
+std::string fresh_bench_db(const std::string& db, const std::string& dir, const std::string& name);
+
+// The synthetic provider: N accounts with three subscriptions each (monthly managed service
+// in arrears or metered backup, monthly seats in advance, bi-weekly service desk in advance),
+// usage for the metered ones and work entries for one account in ten. Test mode, its clock
+// at 2026-03-01, nothing billed.
+struct Synthetic {
+  int64_t tenant = 0;
+  int64_t seats = 0, managed = 0, backup = 0, desk = 0;
+};
+Synthetic build_synthetic(store::Db& db, const Clock& clock, int64_t accounts);
+
+// Both streams' 2026-03-01 runs, worked by K threads with their own connections to `path`.
+struct BillRunFigures {
+  double seconds = 0;
+  int64_t invoices = 0;
+};
+BillRunFigures bill_month_end(store::Db& db, const std::string& path, const Clock& clock,
+                              int64_t tenant, int chunk, int workers);
+
 // The bench's synthetic provider (test mode, clock at 2026-03-01, nothing billed) in `path`.
 void seed_synthetic(const std::string& path, int64_t accounts);
 // --db: a PostgreSQL URL benches that server (in schemas remit_bench, remit_bench_floor);
@@ -13,4 +40,7 @@ void bench_bill_run(const std::string& db, const std::string& dir, int64_t accou
 // in this process share the database, the clients spread over them.
 void bench_api(const std::string& db, const std::string& dir, int connections, double seconds,
                int idle, int servers);
+// The month-end stage by stage: bill run, PDFs, SMTP hand-off, delivery (bench_month_end.cpp).
+void bench_month_end(const std::string& db, const std::string& dir, int64_t accounts, int chunk,
+                     int workers, int senders, int64_t smtp_messages);
 }  // namespace remit::cli

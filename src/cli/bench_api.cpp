@@ -144,17 +144,8 @@ pid_t hold_idle_connections(uint16_t port, int n, int& release) {
 
 void bench_api(const std::string& db_arg, const std::string& dir, int conns, double seconds,
                int idle, int servers) {
-  std::string path;
   bool pg = store::is_postgres_url(db_arg);
-  if (pg) {  // a fresh schema of that server
-    store::open_db(db_arg)->exec_script(
-        "DROP SCHEMA IF EXISTS remit_bench_api CASCADE; CREATE SCHEMA remit_bench_api");
-    path = store::with_schema(db_arg, "remit_bench_api");
-  } else {
-    std::filesystem::create_directories(dir);
-    path = dir + "/bench-api.db";
-    for (auto& p : {path, path + "-wal", path + "-shm"}) std::filesystem::remove(p);
-  }
+  std::string path = fresh_bench_db(db_arg, dir, "remit_bench_api");
   Globals bg;
   bg.db = path;
   bg.outbox_dir = dir + "/outbox";

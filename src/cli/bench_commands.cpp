@@ -1,4 +1,4 @@
-// remit bench bill-run | api.
+// remit bench bill-run | api | month-end | seed.
 #include "cli/bench.h"
 #include "cli/commands.h"
 
@@ -26,6 +26,19 @@ void add_bench_commands(CLI::App& app, Globals& g) {
   api->add_option("--dir", dir, "folder for the demo database")->capture_default_str();
   api->add_option("--servers", servers, "HTTP servers on the one database")->capture_default_str();
   api->callback([&g] { bench_api(g.db, dir, conns, seconds, idle, servers); });
+  auto* me = bench->add_subcommand("month-end", "bill run, PDFs, SMTP hand-off and delivery");
+  static int64_t me_accounts = 10000, smtp_messages = 2000;
+  static int senders = 2;
+  me->add_option("--accounts", me_accounts, "synthetic accounts")->capture_default_str();
+  me->add_option("--chunk", chunk, "billing accounts per transaction")->capture_default_str();
+  me->add_option("--workers", workers, "bill-run workers")->capture_default_str();
+  me->add_option("--senders", senders, "PDF and delivery threads")->capture_default_str();
+  me->add_option("--smtp-messages", smtp_messages, "messages for the SMTP-only stage")
+      ->capture_default_str();
+  me->add_option("--dir", dir, "folder for the fresh database file")->capture_default_str();
+  me->callback([&g] {
+    bench_month_end(g.db, dir, me_accounts, chunk, workers, senders, smtp_messages);
+  });
   auto* seed = bench->add_subcommand("seed", "build the bench's synthetic provider in --db");
   static int64_t seed_accounts = 1000;
   seed->add_option("--accounts", seed_accounts, "synthetic accounts")->capture_default_str();
