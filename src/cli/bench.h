@@ -43,4 +43,7 @@ void bench_api(const std::string& db, const std::string& dir, int connections, d
 // The month-end stage by stage: bill run, PDFs, SMTP hand-off, delivery (bench_month_end.cpp).
 void bench_month_end(const std::string& db, const std::string& dir, int64_t accounts, int chunk,
                      int workers, int senders, int64_t smtp_messages);
+// A backlog of invoice.finalized webhooks drained to a local receiver (bench_webhooks.cpp).
+void bench_webhooks(const std::string& db, const std::string& dir, int64_t events, int endpoints,
+                    int chunk, int workers, int senders);
 }  // namespace remit::cli

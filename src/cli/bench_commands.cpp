@@ -1,4 +1,4 @@
-// remit bench bill-run | api | month-end | seed.
+// remit bench bill-run | api | month-end | webhooks | seed.
 #include "cli/bench.h"
 #include "cli/commands.h"
 
@@ -39,6 +39,16 @@ void add_bench_commands(CLI::App& app, Globals& g) {
   me->callback([&g] {
     bench_month_end(g.db, dir, me_accounts, chunk, workers, senders, smtp_messages);
   });
+  auto* wh = bench->add_subcommand("webhooks", "a backlog of webhook deliveries to a local receiver");
+  static int64_t events = 100000;
+  static int endpoints = 1;
+  wh->add_option("--events", events, "invoice.finalized events (two per account)")
+      ->capture_default_str();
+  wh->add_option("--endpoints", endpoints, "endpoints each event goes to")->capture_default_str();
+  wh->add_option("--senders", senders, "delivery threads")->capture_default_str();
+  wh->add_option("--workers", workers, "bill-run workers")->capture_default_str();
+  wh->add_option("--dir", dir, "folder for the fresh database file")->capture_default_str();
+  wh->callback([&g] { bench_webhooks(g.db, dir, events, endpoints, chunk, workers, senders); });
   auto* seed = bench->add_subcommand("seed", "build the bench's synthetic provider in --db");
   static int64_t seed_accounts = 1000;
   seed->add_option("--accounts", seed_accounts, "synthetic accounts")->capture_default_str();

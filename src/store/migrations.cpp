@@ -462,6 +462,12 @@ CREATE INDEX paper_queued ON paper_statements (tenant_id, queued_on, status);
 )SQL",
     // 10: PostgreSQL only: migration 9's tables keyed by tenant first, as migration 6 did.
     rekey({"jobs", "events", "webhook_endpoints", "outbox", "paper_statements"}),
+    // 11: a claim asks for one channel: a backlog of webhooks no longer slows every email
+    // claim (which walked all of the tenant's due rows to find none).
+    R"SQL(
+DROP INDEX outbox_pending;
+CREATE INDEX outbox_pending ON outbox (tenant_id, channel, next_at, id) WHERE status = 'pending';
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
