@@ -468,10 +468,92 @@ CREATE INDEX paper_queued ON paper_statements (tenant_id, queued_on, status);
 DROP INDEX outbox_pending;
 CREATE INDEX outbox_pending ON outbox (tenant_id, channel, next_at, id) WHERE status = 'pending';
 )SQL",
+    // 12: payment methods and the tenant's payment policy (issue 9); the sandbox processor's
+    // own books (payments/sandbox_processor.h), which stand for a processor's servers and are
+    // not Remit's data: no tenant, keyed by the processor's ids.
+    R"SQL(
+CREATE TABLE payment_methods (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  token TEXT NOT NULL,
+  brand TEXT NOT NULL,
+  last4 TEXT NOT NULL,
+  exp_month INTEGER NOT NULL DEFAULT 0,
+  exp_year INTEGER NOT NULL DEFAULT 0,
+  holder_name TEXT NOT NULL DEFAULT '',
+  routing TEXT NOT NULL DEFAULT '',
+  account_type TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  preferred INTEGER NOT NULL DEFAULT 0,
+  shared_with_children INTEGER NOT NULL DEFAULT 0,
+  mandate_text TEXT NOT NULL DEFAULT '',
+  mandate_at TEXT,
+  mandate_address TEXT NOT NULL DEFAULT '',
+  mandate_channel TEXT NOT NULL DEFAULT '',
+  micro_amounts TEXT NOT NULL DEFAULT '',
+  micro_tries INTEGER NOT NULL DEFAULT 0,
+  micro_expires_at TEXT,
+  created_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE INDEX payment_methods_account ON payment_methods (tenant_id, account_id);
+CREATE TABLE payment_policies (
+  tenant_id INTEGER PRIMARY KEY,
+  max_digital_amount INTEGER NOT NULL DEFAULT 100000,
+  max_digital_payments INTEGER NOT NULL DEFAULT 3,
+  digital_window_days INTEGER NOT NULL DEFAULT 5,
+  convenience_fee INTEGER NOT NULL DEFAULT 175,
+  returned_payment_fee INTEGER NOT NULL DEFAULT 2500,
+  micro_deposit_tries INTEGER NOT NULL DEFAULT 3,
+  micro_deposit_days INTEGER NOT NULL DEFAULT 10,
+  autopay_on TEXT NOT NULL DEFAULT 'due_date',
+  autopay_retry_days TEXT NOT NULL DEFAULT '3,5,7',
+  receipt_digest_hour INTEGER NOT NULL DEFAULT 18,
+  refund_run_days TEXT NOT NULL DEFAULT '1,15'
+);
+CREATE TABLE invoice_terms_approvals (
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  approved_by TEXT NOT NULL,
+  approved_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, account_id)
+);
+CREATE TABLE sandbox_tokens (
+  token TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  behaviour TEXT NOT NULL,
+  brand TEXT NOT NULL,
+  last4 TEXT NOT NULL,
+  exp_month INTEGER NOT NULL,
+  exp_year INTEGER NOT NULL,
+  routing TEXT NOT NULL,
+  sealed_account TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sandbox_transactions (
+  idem_key TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  token TEXT NOT NULL,
+  parent TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  refunded INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  code TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  settle_at TEXT,
+  return_at TEXT,
+  return_code TEXT
+);
+)SQL",
+    // 13: PostgreSQL only: payment_methods keyed by tenant first, as migration 6 did.
+    rekey({"payment_methods"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

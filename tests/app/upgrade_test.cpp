@@ -45,7 +45,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
     voided = open;
     tx.commit();
   }
-  // Schema 6's shape: what migrations 7 to 10 added is not there yet, and the void invoice
+  // Schema 6's shape: what migrations 7 to 13 added is not there yet, and the void invoice
   // kept the credit it had applied (which had gone back to the account).
   {
     store::Tx tx(*db, true);
@@ -56,7 +56,9 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "ALTER TABLE accounts DROP COLUMN version; ALTER TABLE tenants DROP COLUMN "
         "scheduled_through; ALTER TABLE tenants DROP COLUMN paper_fee; ALTER TABLE tenants "
         "DROP COLUMN link_secret; DROP TABLE jobs; DROP TABLE events; DROP TABLE "
-        "webhook_endpoints; DROP TABLE outbox; DROP TABLE paper_statements; "
+        "webhook_endpoints; DROP TABLE outbox; DROP TABLE paper_statements; DROP TABLE "
+        "payment_methods; DROP TABLE payment_policies; DROP TABLE invoice_terms_approvals; "
+        "DROP TABLE sandbox_tokens; DROP TABLE sandbox_transactions; "
         "DELETE FROM schema_migrations WHERE version >= 7");
     tx.commit();
   }

@@ -1,0 +1,111 @@
+#pragma once
+// The payment processor port (D1-D13): what Remit asks of a card, wallet and bank-debit
+// processor. The built-in sandbox (payments/sandbox_processor.h) implements it for test and
+// demo tenants; a real connector (Stripe, Authorize.net, a bank's ACH origination) plugs in
+// behind the same calls. Kill Bill's payment plugin API and Stripe's PaymentIntents are the
+// models.
+//
+// Contract, for every implementation:
+// - Remit never calls a processor inside a database transaction: it records the attempt,
+//   commits, calls, and records the outcome (app/payments_processor.cpp).
+// - Every call that moves money carries an idempotency key chosen by Remit, unique per
+//   attempt. A repeat with the same key returns the first call's outcome and moves nothing
+//   again, whatever the repeat's other arguments. So after a crash or a timeout, Remit
+//   repeats the call or asks `status(key)`, and money moves at most once.
+// - Outcomes: Succeeded (the money is taken: card captured), Pending (accepted, not final:
+//   a bank debit that may still be returned), Failed (nothing moved; `code` says why), and
+//   Unknown (no answer: a timeout, a dropped connection; the charge may or may not exist;
+//   `status(key)` settles it later).
+// - Full card numbers, CVCs and bank account numbers are given to tokenize_* only (in a real
+//   deployment the processor's own form takes them, never Remit's API); everything after
+//   works with the token. Messages and codes never contain them.
+// - `at` is the caller's now (a test tenant's moved clock); a real processor uses its own
+//   clock and ignores it. The sandbox settles and returns payments by it.
+// - REQUIRES: one thread at a time; the Env hands out one per thread.
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/money.h"
+
+namespace remit::app {
+
+enum class ChargeStatus { Succeeded, Pending, Failed, Unknown };
+const char* charge_status_name(ChargeStatus s);
+
+struct ProcessorResult {
+  ChargeStatus status = ChargeStatus::Unknown;
+  std::string reference;  // the processor's id of the transaction, when known
+  // When Failed: card_declined, insufficient_funds, expired_card, processing_error,
+  // invalid_token, amount_too_large; for bank debits an ACH return code (R01 ...).
+  std::string code;
+  std::string message;  // for people; never holds a card or account number
+};
+
+// What the processor knows of a transaction now (status query; settlement and returns).
+enum class TxState { NotFound, Authorized, Pending, Succeeded, Settled, Failed, Returned, Voided };
+const char* tx_state_name(TxState s);
+struct TxStatus {
+  TxState state = TxState::NotFound;
+  std::string reference, code;  // code: a failure reason or the return's R code
+  Minor amount = 0, refunded = 0;
+};
+
+struct CardInput {
+  std::string number, cvc, postal_code;
+  int exp_month = 0, exp_year = 0;
+};
+struct BankInput {
+  std::string routing, account, account_type;  // checking | savings
+  std::string holder;
+};
+// A tokenized method: what Remit keeps. On failure `field` names the input at fault.
+struct Tokenized {
+  bool ok = false;
+  std::string token, brand, last4;  // brand: visa, mastercard, amex, discover, bank, or the wallet
+  int exp_month = 0, exp_year = 0;
+  std::string code, field, message;
+};
+
+struct ChargeRequest {
+  std::string idempotency_key;
+  std::string token;
+  Minor amount = 0;  // > 0, the tenant's currency
+  std::string currency;
+  std::string description;  // statement text, e.g. "ACME INV 2026-00123"
+  Instant at;
+};
+
+class PaymentProcessor {
+ public:
+  virtual ~PaymentProcessor() = default;
+  // --- at the edge: the customer's details become a token ---
+  virtual Tokenized tokenize_card(const CardInput& c, Instant at) = 0;
+  virtual Tokenized tokenize_bank(const BankInput& b, Instant at) = 0;
+  // wallet: paypal | venmo | apple_pay | google_pay; wallet_token: what the wallet's button gave
+  virtual Tokenized tokenize_wallet(const std::string& wallet, const std::string& wallet_token,
+                                    Instant at) = 0;
+  // A zero-amount check that a card or wallet can be charged (when it is saved).
+  virtual ProcessorResult verify(const std::string& idempotency_key, const std::string& token,
+                                 Instant at) = 0;
+  // --- money ---
+  // Holds the amount on a card or wallet (Succeeded = held); a bank debit is accepted as
+  // Pending. Nothing is taken until capture.
+  virtual ProcessorResult authorize(const ChargeRequest& r) = 0;
+  virtual ProcessorResult capture(const std::string& idempotency_key, const std::string& reference,
+                                  Instant at) = 0;
+  // Releases an authorization that was not captured.
+  virtual ProcessorResult cancel(const std::string& idempotency_key, const std::string& reference,
+                                 Instant at) = 0;
+  // authorize + capture in one call.
+  virtual ProcessorResult charge(const ChargeRequest& r) = 0;
+  // Returns up to what a captured charge has not yet had refunded to its method.
+  virtual ProcessorResult refund(const std::string& idempotency_key, const std::string& reference,
+                                 Minor amount, Instant at) = 0;
+  // Sends money to a bank account (micro-deposits).
+  virtual ProcessorResult credit(const ChargeRequest& r) = 0;
+  // The transaction made under this key, as of `at`.
+  virtual TxStatus status(const std::string& idempotency_key, Instant at) = 0;
+};
+
+}  // namespace remit::app
