@@ -69,6 +69,8 @@ struct NotifySettings {
   std::string mail_from = "billing@remit.invalid";   // used when the tenant has no email
 };
 
+class PaymentProcessor;  // app/processor.h
+
 struct Env {
   const Clock& clock;
   std::string db_url;  // for messages and for code that needs one connection per thread
@@ -76,6 +78,7 @@ struct Env {
   std::function<std::unique_ptr<Mailer>()> mailer;      // one per delivering thread
   std::function<std::unique_ptr<HttpClient>()> http;    // one per delivering thread
   NotifySettings notify;
+  std::function<std::unique_ptr<PaymentProcessor>()> processor;  // one per thread
 };
 
 }  // namespace remit::app

@@ -64,6 +64,7 @@ struct Tokenized {
   bool ok = false;
   std::string token, brand, last4;  // brand: visa, mastercard, amex, discover, bank, or the wallet
   int exp_month = 0, exp_year = 0;
+  std::string kind, routing;  // card | bank | wallet; a bank's routing number
   std::string code, field, message;
 };
 
@@ -79,6 +80,9 @@ struct ChargeRequest {
 class PaymentProcessor {
  public:
   virtual ~PaymentProcessor() = default;
+  // What a token stands for (ok false, code invalid_token, when the processor has no such
+  // token): brand, last 4, expiry; for a bank token the routing number in `routing`.
+  virtual Tokenized describe(const std::string& token) = 0;
   // --- at the edge: the customer's details become a token ---
   virtual Tokenized tokenize_card(const CardInput& c, Instant at) = 0;
   virtual Tokenized tokenize_bank(const BankInput& b, Instant at) = 0;

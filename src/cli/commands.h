@@ -11,6 +11,7 @@ struct Globals {
   std::string db;
   // Outgoing messages (cli/env.h): each also read from the environment, REMIT_<NAME>.
   std::string smtp_url, smtp_user, smtp_password_file, smtp_starttls = "optional";
+  std::string vault_key_file;  // default: vault.key beside a SQLite database, else data/vault.key
   std::string outbox_dir;  // default: "outbox" beside a SQLite database, else data/outbox
   std::string public_url = "http://127.0.0.1:8080", mail_from = "billing@remit.invalid";
 };

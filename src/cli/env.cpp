@@ -10,15 +10,18 @@
 #include "notify/delivery.h"
 #include "notify/eml_mailer.h"
 #include "notify/smtp_mailer.h"
+#include "payments/vault_key.h"
 
 namespace remit::cli {
 
 namespace {
-std::string outbox_dir(const Globals& g) {
-  if (!g.outbox_dir.empty()) return g.outbox_dir;
-  if (store::is_postgres_url(g.db)) return "data/outbox";
+
+// A file beside the SQLite database (data/ for PostgreSQL), unless set.
+std::string beside_db(const Globals& g, const std::string& set, const std::string& name) {
+  if (!set.empty()) return set;
+  if (store::is_postgres_url(g.db)) return "data/" + name;
   auto parent = std::filesystem::path(g.db).parent_path();
-  return (parent.empty() ? std::filesystem::path("outbox") : parent / "outbox").string();
+  return (parent.empty() ? std::filesystem::path(name) : parent / name).string();
 }
 
 std::string read_password(const std::string& file) {
@@ -35,7 +38,7 @@ std::string read_password(const std::string& file) {
 
 std::function<std::unique_ptr<app::Mailer>()> mailer(const Globals& g) {
   if (g.smtp_url.empty()) {
-    std::string dir = outbox_dir(g);
+    std::string dir = beside_db(g, g.outbox_dir, "outbox");
     return [dir] { return std::make_unique<notify::EmlMailer>(dir); };
   }
   notify::SmtpSettings s;
@@ -54,8 +57,13 @@ Runtime::Runtime(const Globals& g)
           [url = g.db] { return store::open_db(url); },
           mailer(g),
           [] { return std::make_unique<notify::CurlHttpClient>(false); },
-          {g.public_url, g.mail_from}},
-      mail_destination(g.smtp_url.empty() ? outbox_dir(g) : g.smtp_url) {
+          {g.public_url, g.mail_from},
+          // The key file is read (or made) when a thread first needs the processor.
+          [url = g.db, key_file = beside_db(g, g.vault_key_file, "vault.key")] {
+            return std::make_unique<payments::SandboxProcessor>(
+                store::open_db(url), payments::load_or_create_vault_key(key_file));
+          }},
+      mail_destination(g.smtp_url.empty() ? beside_db(g, g.outbox_dir, "outbox") : g.smtp_url) {
   auto& u = env.notify.public_url;
   if (!(u.starts_with("http://") || u.starts_with("https://")) || u.size() > 200)
     invalid("public-url", "must be an http:// or https:// URL");
@@ -83,6 +91,7 @@ void add_notify_options(CLI::App& app, Globals& g) {
   env("REMIT_OUTBOX_DIR", g.outbox_dir);
   env("REMIT_PUBLIC_URL", g.public_url);
   env("REMIT_MAIL_FROM", g.mail_from);
+  env("REMIT_VAULT_KEY_FILE", g.vault_key_file);
   app.add_option("--smtp-url", g.smtp_url,
                  "send email through this SMTP server: smtp://host:587 (STARTTLS) or "
                  "smtps://host:465; unset: write .eml files to --outbox-dir");
@@ -98,6 +107,10 @@ void add_notify_options(CLI::App& app, Globals& g) {
       ->capture_default_str();
   app.add_option("--mail-from", g.mail_from, "sender address when the tenant has no email")
       ->capture_default_str();
+  app.add_option("--vault-key-file", g.vault_key_file,
+                 "the key sealing stored bank account numbers, made on first use (default: "
+                 "vault.key beside the database file, data/vault.key for PostgreSQL); every "
+                 "server of one database needs the same file");
 }
 
 }  // namespace remit::cli

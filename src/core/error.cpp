@@ -10,6 +10,7 @@ const char* code_name(Code c) {
     case Code::Unauthenticated: return "unauthenticated";
     case Code::PermissionDenied: return "permission_denied";
     case Code::PayloadTooLarge: return "payload_too_large";
+    case Code::PaymentDeclined: return "payment_declined";
     case Code::Retryable: return "unavailable";
     case Code::Internal: return "internal";
   }

@@ -14,6 +14,7 @@ enum class Code {
   Unauthenticated,
   PermissionDenied,
   PayloadTooLarge,
+  PaymentDeclined,     // the processor refused the payment (a card declined): another method
   Retryable,           // transient: retry the whole transaction
   Internal,
 };

@@ -15,6 +15,7 @@ int status_for(Code c) {
     case Code::Conflict: return 409;
     case Code::FailedPrecondition: return 409;  // the state must change first; see docs/api.md
     case Code::PayloadTooLarge: return 413;
+    case Code::PaymentDeclined: return 402;
     case Code::Retryable: return 503;
     case Code::Internal: return 500;
   }

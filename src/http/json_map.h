@@ -9,6 +9,7 @@
 #include "app/models.h"
 #include "app/outbox.h"
 #include "app/paper.h"
+#include "app/payment_methods.h"
 #include "app/webhooks.h"
 
 namespace remit::http {
@@ -38,6 +39,7 @@ json::value to_json(const app::LedgerEntry& e);
 json::value to_json(const app::Job& j);
 json::value to_json(const app::EventRec& e);
 json::value to_json(const app::OutboxRec& m);
+json::value to_json(const app::PaymentMethod& m);
 json::value to_json(const app::WebhookEndpoint& w);  // with "secret" only when just created
 json::value to_json(const app::PaperStatement& p);
 

@@ -285,7 +285,8 @@ constexpr const char* kSchemas = R"JSON({
   "id": {"type": "integer"},
   "type": {"type": "string", "enum": ["invoice.finalized", "invoice.paid", "invoice.voided",
     "invoice.marked_uncollectible", "credit_note.created", "payment.created", "payment.reversed",
-    "account.created", "account.updated", "bill_run.completed"]},
+    "account.created", "account.updated", "bill_run.completed", "payment_method.created",
+    "payment_method.verified", "payment_method.deleted"]},
   "entity": {"type": "string"}, "entity_id": {"type": "integer", "nullable": true},
   "data": {"type": "object", "description": "a snapshot of the object's main fields"},
   "created_at": {"type": "string"}}},
@@ -323,7 +324,49 @@ constexpr const char* kSchemas = R"JSON({
 "MarkPrinted": {"type": "object", "properties": {
   "date": {"allOf": [{"$ref": "#/components/schemas/Date"}], "description": "default: the tenant's today"}}},
 "Printed": {"type": "object", "properties": {
-  "date": {"$ref": "#/components/schemas/Date"}, "printed": {"type": "integer"}}}
+  "date": {"$ref": "#/components/schemas/Date"}, "printed": {"type": "integer"}}},
+"SandboxTokenRequest": {"type": "object", "description": "exactly one of card, bank_account, wallet (test numbers: docs/payments.md)", "properties": {
+  "card": {"type": "object", "required": ["number", "cvc", "exp_month", "exp_year"], "properties": {
+    "number": {"type": "string"}, "cvc": {"type": "string"}, "exp_month": {"type": "integer"},
+    "exp_year": {"type": "integer"}, "postal_code": {"type": "string"}}},
+  "bank_account": {"type": "object", "required": ["routing_number", "account_number"], "properties": {
+    "routing_number": {"type": "string"}, "account_number": {"type": "string"},
+    "account_type": {"type": "string", "enum": ["checking", "savings"]}, "holder_name": {"type": "string"}}},
+  "wallet": {"type": "object", "required": ["type", "token"], "properties": {
+    "type": {"type": "string", "enum": ["paypal", "venmo", "apple_pay", "google_pay"]},
+    "token": {"type": "string"}}}}},
+"SandboxToken": {"type": "object", "properties": {
+  "token": {"type": "string"}, "kind": {"type": "string", "enum": ["card", "bank", "wallet"]},
+  "brand": {"type": "string"}, "last4": {"type": "string"},
+  "exp_month": {"type": "integer"}, "exp_year": {"type": "integer"}}},
+"PaymentMethodNew": {"type": "object", "required": ["token"], "properties": {
+  "token": {"type": "string", "description": "from the processor's tokenizing form (sandbox: POST /sandbox/v1/tokens)"},
+  "holder_name": {"type": "string", "description": "bank: required"},
+  "account_type": {"type": "string", "enum": ["checking", "savings"], "description": "bank: required"},
+  "preferred": {"type": "boolean", "description": "cards and wallets; a bank account once verified"},
+  "shared_with_children": {"type": "boolean"},
+  "mandate": {"type": "object", "description": "bank: the debit authorization the customer accepted", "properties": {
+    "text": {"type": "string"}, "channel": {"type": "string", "enum": ["online", "paper"], "description": "online: WEB entries; paper: PPD"},
+    "address": {"type": "string", "description": "online: the client address (default: this request's)"}}}}},
+"PaymentMethod": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"},
+  "kind": {"type": "string", "enum": ["card", "bank", "wallet"]},
+  "brand": {"type": "string"}, "last4": {"type": "string"},
+  "display": {"type": "string", "description": "brand and masked number, e.g. visa ••••4242"},
+  "status": {"type": "string", "enum": ["active", "pending_verification", "verification_failed"]},
+  "preferred": {"type": "boolean"}, "shared_with_children": {"type": "boolean"},
+  "inherited": {"type": "boolean", "description": "the parent's, shared with this account"},
+  "exp_month": {"type": "integer"}, "exp_year": {"type": "integer"},
+  "holder_name": {"type": "string"}, "routing_number": {"type": "string"},
+  "account_type": {"type": "string"},
+  "mandate": {"type": "object"},
+  "micro_deposit_tries_left": {"type": "integer"},
+  "micro_deposits_expire_at": {"type": "string", "nullable": true},
+  "created_at": {"type": "string"}}},
+"PaymentMethodPatch": {"type": "object", "properties": {
+  "preferred": {"type": "boolean"}, "shared_with_children": {"type": "boolean"}}},
+"MicroDeposits": {"type": "object", "required": ["amounts"], "properties": {
+  "amounts": {"type": "array", "items": {"type": "integer"}, "description": "the two amounts in cents, either order"}}}
 })JSON";
 
 }  // namespace

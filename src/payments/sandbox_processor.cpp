@@ -105,6 +105,14 @@ SandboxProcessor::SandboxProcessor(std::unique_ptr<store::Db> db, const VaultKey
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
 }
 
+app::Tokenized SandboxProcessor::describe(const std::string& token) {
+  store::Tx tx(*db_, false);
+  auto t = load_token(token);
+  if (!t) return refused("token", "invalid_token", "the processor has no such token");
+  return {true,  token,     t->brand, t->last4, static_cast<int>(t->exp_month),
+          static_cast<int>(t->exp_year), t->kind, t->routing, "", "", ""};
+}
+
 app::Tokenized SandboxProcessor::tokenize_card(const app::CardInput& c, Instant at) {
   std::string number;
   for (char ch : c.number)
@@ -125,7 +133,7 @@ app::Tokenized SandboxProcessor::tokenize_card(const app::CardInput& c, Instant 
   if (!domain::all_digits(c.cvc) || c.cvc.size() < 3 || c.cvc.size() > 4)
     return refused("cvc", "invalid_cvc", "must be 3 or 4 digits");
   app::Tokenized t{true, random_id("tok_"), domain::card_brand(number), domain::last4(number),
-                   c.exp_month, c.exp_year, "", "", ""};
+                   c.exp_month, c.exp_year, "card", "", "", "", ""};
   store::Tx tx(*db_, true);
   store::exec(*db_, kInsertToken, t.token, "card", it->second, t.brand, t.last4, c.exp_month,
               c.exp_year, "", "", format_instant(at));
@@ -153,7 +161,8 @@ app::Tokenized SandboxProcessor::tokenize_bank(const app::BankInput& b, Instant 
   std::string b64(sodium_base64_encoded_len(sealed.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(b64.data(), b64.size(), out, sealed.size(), sodium_base64_VARIANT_ORIGINAL);
   b64.resize(b64.find('\0'));
-  app::Tokenized t{true, random_id("btok_"), "bank", domain::last4(b.account), 0, 0, "", "", ""};
+  app::Tokenized t{true, random_id("btok_"), "bank", domain::last4(b.account), 0, 0, "bank",
+                   b.routing, "", "", ""};
   store::Tx tx(*db_, true);
   store::exec(*db_, kInsertToken, t.token, "bank", it->second, "bank", t.last4, 0, 0, b.routing,
               b64, format_instant(at));
@@ -170,7 +179,7 @@ app::Tokenized SandboxProcessor::tokenize_wallet(const std::string& wallet,
     return refused("wallet_token", "invalid_token",
                    "the sandbox takes tok_wallet_success, tok_wallet_declined or "
                    "tok_wallet_insufficient_funds");
-  app::Tokenized t{true, random_id("wtok_"), wallet, "", 0, 0, "", "", ""};
+  app::Tokenized t{true, random_id("wtok_"), wallet, "", 0, 0, "wallet", "", "", "", ""};
   t.last4 = t.token.substr(t.token.size() - 4);
   store::Tx tx(*db_, true);
   store::exec(*db_, kInsertToken, t.token, "wallet", it->second, wallet, t.last4, 0, 0, "", "",

@@ -40,6 +40,7 @@ class SandboxProcessor final : public app::PaymentProcessor {
  public:
   SandboxProcessor(std::unique_ptr<store::Db> db, const VaultKey& key);
 
+  app::Tokenized describe(const std::string& token) override;
   app::Tokenized tokenize_card(const app::CardInput& c, Instant at) override;
   app::Tokenized tokenize_bank(const app::BankInput& b, Instant at) override;
   app::Tokenized tokenize_wallet(const std::string& wallet, const std::string& wallet_token,
