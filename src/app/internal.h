@@ -6,6 +6,10 @@
 
 #include "app/context.h"
 
+namespace remit::app {
+class Notices;  // app/outbox.h
+}
+
 namespace remit::app::detail {
 
 // Ledger rows are collected in a RowSet (the bill run writes a whole chunk's at once).
@@ -80,5 +84,13 @@ auto page_of(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id
   for (auto id : page_ids(ctx, table, account_id, page.after, limit + 1)) rows.push_back(load(id));
   return page_from(std::move(rows), limit, [](auto& r) { return r.id; });
 }
+
+// Payments (payments.cpp): a fresh confirmation number; the account's open invoices, oldest
+// due first; and booking a recorded payment under the account's lock: its applications,
+// the rest as credit, the ledger (funds in `funds`), payment.created and invoice.paid.
+std::string confirmation_code();
+std::vector<domain::Due> open_targets(Ctx& ctx, int64_t account_id);
+void book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor amount,
+                  const domain::Allocation& alloc, domain::Book funds);
 
 }  // namespace remit::app::detail

@@ -176,12 +176,21 @@ struct PaymentApplication {
 struct Payment {
   int64_t id = 0;
   int64_t account_id = 0;
-  std::string method;  // cheque | bank_transfer
+  std::string method;  // staff: cheque | bank_transfer; processor: card | bank_debit | wallet
   std::string reference;
   Minor amount = 0;
+  Minor fee = 0;  // the convenience fee taken with it (not part of amount)
   std::string received_date;
-  std::string status;  // succeeded | reversed
+  // staff: succeeded | reversed. processor: processing (asked, no answer yet) -> succeeded
+  // (card) or pending (bank debit) -> settled; or failed, voided (a split part undone),
+  // returned (reversed by the bank later)
+  std::string status;
   std::string confirmation;
+  std::string channel;  // staff | api | portal | autopay | scheduled
+  std::string method_brand, method_last4, processor_ref, failure_code, return_code;
+  std::optional<int64_t> method_id, group_id;
+  Minor refunded = 0;
+  std::optional<std::string> settled_at, returned_at;
   std::string created_at;
   std::vector<PaymentApplication> applications;  // what it pays now (none once reversed)
   Minor unapplied = 0;  // went to account credit

@@ -15,7 +15,9 @@ constexpr const char* kInsert =
     "status, confirmation, created_at) VALUES (?, ?, ?, ?, ?, ?, 'succeeded', ?, ?) RETURNING id";
 constexpr const char* kCols =
     "SELECT id, account_id, method, reference, amount, received_date, status, confirmation, "
-    "created_at, reversed_at FROM payments ";
+    "created_at, reversed_at, fee, channel, method_brand, method_last4, processor_ref, "
+    "failure_code, return_code, method_id, group_id, refunded, settled_at, returned_at "
+    "FROM payments ";
 constexpr const char* kUnpay =
     "UPDATE invoices SET amount_paid = amount_paid - ?, amount_due = amount_due + ?, "
     "status = 'open' WHERE tenant_id = ? AND id = ?";
@@ -47,13 +49,6 @@ constexpr const char* kBillingAccount =
     "JOIN accounts p ON p.tenant_id = a.tenant_id AND p.id = a.billing_account_id "
     "WHERE a.tenant_id = ? AND a.id = ?";
 
-std::string confirmation_code() {
-  static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  std::string s = "P-";
-  for (int i = 0; i < 10; ++i) s += alphabet[randombytes_uniform(sizeof alphabet - 1)];
-  return s;
-}
-
 Payment read(Query& q) {
   Payment p;
   p.id = q.i64(0);
@@ -66,6 +61,18 @@ Payment read(Query& q) {
   p.confirmation = q.text(7);
   p.created_at = q.text(8);
   p.reversed_at = q.opt_text(9);
+  p.fee = q.i64(10);
+  p.channel = q.text(11);
+  p.method_brand = q.text(12);
+  p.method_last4 = q.text(13);
+  p.processor_ref = q.text(14);
+  p.failure_code = q.text(15);
+  p.return_code = q.text(16);
+  p.method_id = q.opt_i64(17);
+  p.group_id = q.opt_i64(18);
+  p.refunded = q.i64(19);
+  p.settled_at = q.opt_text(20);
+  p.returned_at = q.opt_text(21);
   return p;
 }
 }  // namespace
@@ -96,35 +103,53 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
     if (q.text(2) != "open") invalid("invoice_id", "the invoice is not open");
     targets.push_back({q.i64(0), q.i64(1)});
   } else {
-    Query q(ctx.db, kOpenInvoices, ctx.tenant.id, in.account_id);
-    while (q.next()) targets.push_back({q.i64(0), q.i64(1)});
+    targets = detail::open_targets(ctx, in.account_id);
   }
   auto alloc = domain::allocate_payment(in.amount, targets);
   if (alloc.to_credit > kMaxAmount - credit)
     invalid("amount", "the rest would bring the account's credit above " +
                           minor_to_decimal(kMaxAmount));
-  std::string confirmation = confirmation_code();
-  int64_t id =
-      store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method, in.reference,
-                     in.amount, format_date(received), confirmation, format_instant(ctx.now));
+  int64_t id = store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method,
+                              in.reference, in.amount, format_date(received),
+                              detail::confirmation_code(), format_instant(ctx.now));
+  audit(ctx, "payment.posted", "payment", id, in.method + " " + minor_to_decimal(in.amount));
+  Notices n(ctx);
+  detail::book_payment(ctx, n, id, in.account_id, in.amount, alloc, domain::Book::Cash);
+  n.write();
+  return get_payment(ctx, id);
+}
+
+namespace detail {
+std::string confirmation_code() {
+  static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string s = "P-";
+  for (int i = 0; i < 10; ++i) s += alphabet[randombytes_uniform(sizeof alphabet - 1)];
+  return s;
+}
+
+std::vector<domain::Due> open_targets(Ctx& ctx, int64_t account_id) {
+  std::vector<domain::Due> targets;
+  Query q(ctx.db, kOpenInvoices, ctx.tenant.id, account_id);
+  while (q.next()) targets.push_back({q.i64(0), q.i64(1)});
+  return targets;
+}
+
+void book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor amount,
+                  const domain::Allocation& alloc, domain::Book funds) {
   for (auto& [inv, a] : alloc.applications) {
     store::exec(ctx.db, kPay, a, a, a, ctx.tenant.id, inv);
     store::exec(ctx.db, kInsertApp, ctx.tenant.id, id, inv, a);
   }
-  detail::add_credit(ctx.db, ctx.tenant.id, in.account_id, alloc.to_credit);
-  detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today,
-                      domain::payment_postings(in.account_id, id, in.amount, alloc));
-  audit(ctx, "payment.posted", "payment", id, in.method + " " + minor_to_decimal(in.amount));
-  Payment p = get_payment(ctx, id);
-  Notices n(ctx);
-  n.event("payment.created", "payment", id, payment_data(p));
+  add_credit(ctx.db, ctx.tenant.id, account_id, alloc.to_credit);
+  post_ledger(ctx.db, ctx.tenant.id, ctx.today,
+              domain::payment_postings(account_id, id, amount, alloc, funds));
+  n.event("payment.created", "payment", id, payment_data(get_payment(ctx, id)));
   for (auto& [inv, a] : alloc.applications) {
     Invoice i = get_invoice(ctx, inv);
     if (i.status == "paid") n.event("invoice.paid", "invoice", inv, invoice_data(i));
   }
-  n.write();
-  return p;
 }
+}  // namespace detail
 
 Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
   if (reason.empty() || reason.size() > 500) invalid("reason", "must be 1-500 characters");
@@ -150,11 +175,7 @@ Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
   {
     Query q(ctx.db, kPaymentLegs, ctx.tenant.id, id);
     while (q.next()) {
-      auto book = q.text(0);
-      domain::Book b = book == "cash" ? domain::Book::Cash
-                       : book == "ar" ? domain::Book::Ar
-                                      : domain::Book::Credit;
-      net.push_back({b, q.opt_i64(1), q.opt_i64(2), id, q.i64(3)});
+      net.push_back({domain::book_from_name(q.text(0)), q.opt_i64(1), q.opt_i64(2), id, q.i64(3)});
     }
   }
   detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today, domain::reversal_postings(net));
@@ -180,7 +201,8 @@ Payment get_payment(Ctx& ctx, int64_t id) {
     p.applications.push_back({q.i64(0), q.i64(1)});
     applied += q.i64(1);
   }
-  p.unapplied = p.status == "reversed" ? 0 : p.amount - applied;
+  bool applied_status = p.status == "succeeded" || p.status == "pending" || p.status == "settled";
+  p.unapplied = applied_status ? p.amount - applied : 0;
   return p;
 }
 

@@ -53,7 +53,8 @@ constexpr const char* kInvoices =
     "LEFT JOIN (SELECT a.invoice_id, SUM(a.amount / 1000000000) AS h, "
     "  SUM(a.amount % 1000000000) AS l FROM payment_applications a JOIN payments p "
     "  ON p.tenant_id = a.tenant_id AND p.id = a.payment_id WHERE a.tenant_id = ? "
-    "  AND p.status = 'succeeded' GROUP BY a.invoice_id) pa ON pa.invoice_id = i.id "
+    "  AND p.status IN ('succeeded', 'pending', 'settled') GROUP BY a.invoice_id) pa "
+    "  ON pa.invoice_id = i.id "
     "LEFT JOIN (SELECT invoice_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l "
     "  FROM credit_notes WHERE tenant_id = ? GROUP BY invoice_id) cn ON cn.invoice_id = i.id "
     "LEFT JOIN (SELECT invoice_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l "
@@ -61,13 +62,15 @@ constexpr const char* kInvoices =
     "WHERE i.tenant_id = ? ORDER BY i.id";
 // Each payment with its applications and its ledger legs by book.
 constexpr const char* kPayments =
-    "SELECT p.id, p.status, p.amount, pa.h, pa.l, pa.neg, cash.h, cash.l, cr.h, cr.l, ar.h, ar.l "
+    "SELECT p.id, p.status, p.amount, pa.h, pa.l, pa.neg, cash.h, cash.l, cr.h, cr.l, ar.h, ar.l, "
+    "p.fee, fr.h, fr.l "
     "FROM payments p "
     "LEFT JOIN (SELECT payment_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l, "
     "  SUM(CASE WHEN amount <= 0 THEN 1 ELSE 0 END) AS neg FROM payment_applications "
     "  WHERE tenant_id = ? GROUP BY payment_id) pa ON pa.payment_id = p.id "
     "LEFT JOIN (SELECT payment_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l "
-    "  FROM ledger_entries WHERE tenant_id = ? AND book = 'cash' GROUP BY payment_id) cash "
+    "  FROM ledger_entries WHERE tenant_id = ? AND book IN ('cash', 'clearing') "
+    "  GROUP BY payment_id) cash "
     "  ON cash.payment_id = p.id "
     "LEFT JOIN (SELECT payment_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l "
     "  FROM ledger_entries WHERE tenant_id = ? AND book = 'credit' GROUP BY payment_id) cr "
@@ -75,6 +78,9 @@ constexpr const char* kPayments =
     "LEFT JOIN (SELECT payment_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l "
     "  FROM ledger_entries WHERE tenant_id = ? AND book = 'ar' GROUP BY payment_id) ar "
     "  ON ar.payment_id = p.id "
+    "LEFT JOIN (SELECT payment_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l "
+    "  FROM ledger_entries WHERE tenant_id = ? AND book = 'fee_revenue' GROUP BY payment_id) fr "
+    "  ON fr.payment_id = p.id "
     "WHERE p.tenant_id = ? ORDER BY p.id";
 constexpr const char* kAccounts =
     "SELECT a.id, a.credit_balance, l.h, l.l FROM accounts a LEFT JOIN "
@@ -143,20 +149,30 @@ std::string check_invoice(Query& q) {
 // What is wrong with one payment, or "".
 std::string check_payment(Query& q) {
   std::string status = q.text(1);
+  // cash: the funds, in cash or still in the processor's clearing, with the fee
   Wide amount = q.i64(2), apps = wide(q, 3), cash = wide(q, 6), credit = wide(q, 8),
-       ar = wide(q, 10);
+       ar = wide(q, 10), fee = q.i64(12), fee_revenue = wide(q, 13);
   int64_t non_positive = q.null(5) ? 0 : q.i64(5);
-  if (status == "reversed") {
-    if (apps || cash || credit || ar) return "reversed but still applied or in the ledger";
+  if (status == "reversed" || status == "returned") {
+    if (apps || cash || credit || ar || fee_revenue)
+      return status + " but still applied or in the ledger";
     return "";
   }
-  if (status != "succeeded") return fmt::format("unknown status '{}'", status);
+  if (status == "processing" || status == "failed" || status == "voided") {
+    if (apps || cash || credit || ar || fee_revenue)
+      return status + " but applied or in the ledger";
+    return "";
+  }
+  if (status != "succeeded" && status != "pending" && status != "settled")
+    return fmt::format("unknown status '{}'", status);
   if (amount <= 0) return fmt::format("amount {} is not positive", str(amount));
   if (non_positive) return "has an application that is not positive";
   if (apps > amount)
     return fmt::format("applications {} exceed its amount {}", str(apps), str(amount));
-  if (cash != amount)
-    return fmt::format("amount {} but ledger cash {}", str(amount), str(cash));
+  if (-fee_revenue != fee)
+    return fmt::format("fee {} but ledger fee revenue {}", str(fee), str(-fee_revenue));
+  if (cash != amount + fee)
+    return fmt::format("amount {} and fee {} but ledger funds {}", str(amount), str(fee), str(cash));
   if (-credit != amount - apps)
     return fmt::format("unapplied rest {} but ledger credit {}", str(amount - apps), str(-credit));
   if (-ar != apps)
@@ -212,7 +228,7 @@ VerifyReport verify(store::Db& db) {
     }
     {
       Capped c{problem};
-      Query q(db, kPayments, t, t, t, t, t);
+      Query q(db, kPayments, t, t, t, t, t, t);
       while (q.next())
         if (auto p = check_payment(q); !p.empty()) c(fmt::format("payment {}: {}", q.i64(0), p));
       c.done("payments");

@@ -1,6 +1,9 @@
 #include "domain/ledger.h"
 
 #include <algorithm>
+#include <string>
+
+#include "core/error.h"
 
 namespace remit::domain {
 
@@ -11,8 +14,17 @@ const char* book_name(Book b) {
     case Book::Cash: return "cash";
     case Book::Credit: return "credit";
     case Book::BadDebt: return "bad_debt";
+    case Book::Clearing: return "clearing";
+    case Book::FeeRevenue: return "fee_revenue";
   }
   return "ar";
+}
+
+Book book_from_name(std::string_view n) {
+  for (Book b : {Book::Ar, Book::Revenue, Book::Cash, Book::Credit, Book::BadDebt, Book::Clearing,
+                 Book::FeeRevenue})
+    if (n == book_name(b)) return b;
+  throw Error(Code::Internal, "unknown ledger book " + std::string(n));
 }
 
 Minor postings_sum(const Postings& p) {
@@ -58,11 +70,19 @@ Allocation allocate_payment(Minor amount, const std::vector<Due>& targets) {
 }
 
 Postings payment_postings(int64_t account_id, int64_t payment_id, Minor amount,
-                          const Allocation& a) {
-  Postings p = {{Book::Cash, {}, {}, payment_id, amount}};
+                          const Allocation& a, Book funds) {
+  Postings p = {{funds, {}, {}, payment_id, amount}};
   for (auto& [inv, x] : a.applications) p.push_back({Book::Ar, account_id, inv, payment_id, -x});
   p.push_back({Book::Credit, account_id, {}, payment_id, -a.to_credit});
   return p;
+}
+
+Postings fee_postings(int64_t payment_id, Minor fee) {
+  return {{Book::Clearing, {}, {}, payment_id, fee}, {Book::FeeRevenue, {}, {}, payment_id, -fee}};
+}
+
+Postings settlement_postings(int64_t payment_id, Minor total) {
+  return {{Book::Cash, {}, {}, payment_id, total}, {Book::Clearing, {}, {}, payment_id, -total}};
 }
 
 CreditNoteEffect plan_credit_note(const InvoiceMoney& inv, Minor amount,

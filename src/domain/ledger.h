@@ -4,10 +4,13 @@
 // concurrency rule of store/db.h), calls these, and writes what they return.
 //
 // The ledger is double entry, debit positive. Books: ar (receivable, per account and invoice),
-// revenue, cash, credit (customer credit: a liability per account), bad_debt. Every operation
+// revenue, cash, credit (customer credit: a liability per account), bad_debt, clearing
+// (money the processor has taken for us and not yet settled to the bank), fee_revenue
+// (convenience fees: revenue of their own, never an invoice's). Every operation
 // returns one balanced transaction. An invoice's figures always satisfy
 //   amount_due = max(subtotal, 0) - credit_applied - amount_paid - amount_credited - written_off
 // with every term >= 0, and its ar book equals amount_due.
+#include <string_view>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -17,8 +20,9 @@
 
 namespace remit::domain {
 
-enum class Book { Ar, Revenue, Cash, Credit, BadDebt };
+enum class Book { Ar, Revenue, Cash, Credit, BadDebt, Clearing, FeeRevenue };
 const char* book_name(Book b);
+Book book_from_name(std::string_view name);  // Internal error for an unknown name
 
 struct Posting {
   Book book;
@@ -61,8 +65,13 @@ struct Allocation {
   Minor to_credit = 0;
 };
 Allocation allocate_payment(Minor amount, const std::vector<Due>& targets);
+// `funds`: where the money is: Cash (staff-posted), Clearing (taken by the processor).
 Postings payment_postings(int64_t account_id, int64_t payment_id, Minor amount,
-                          const Allocation& a);
+                          const Allocation& a, Book funds = Book::Cash);
+// A convenience fee taken with a processor payment: clearing up, fee revenue.
+Postings fee_postings(int64_t payment_id, Minor fee);
+// The processor paid out what it took (amount and fee): from clearing to cash.
+Postings settlement_postings(int64_t payment_id, Minor total);
 
 // A payment applied to an invoice, for credit notes that release payments (newest first).
 struct Applied {

@@ -1,5 +1,7 @@
 #include "http/json_map.h"
 
+#include "domain/instruments.h"
+
 #include "domain/schedule.h"
 #include "domain/terms.h"
 
@@ -219,6 +221,21 @@ json::value to_json(const app::Payment& p) {
   o["status"] = p.status;
   o["confirmation"] = p.confirmation;
   o["created_at"] = p.created_at;
+  o["fee"] = p.fee;
+  o["channel"] = p.channel;
+  if (!p.method_last4.empty()) {
+    o["payment_method"] = json::object{
+        {"id", p.method_id ? json::value(*p.method_id) : nullptr},
+        {"brand", p.method_brand},
+        {"last4", p.method_last4},
+        {"display", p.method_brand + " " + domain::masked(p.method_last4)}};
+  }
+  if (p.group_id) o["split_of"] = *p.group_id;
+  if (!p.failure_code.empty()) o["failure_code"] = p.failure_code;
+  if (!p.return_code.empty()) o["return_code"] = p.return_code;
+  o["refunded"] = p.refunded;
+  o["settled_at"] = p.settled_at ? json::value(*p.settled_at) : nullptr;
+  o["returned_at"] = p.returned_at ? json::value(*p.returned_at) : nullptr;
   json::array apps;
   for (auto& a : p.applications) {
     json::object ao;

@@ -550,6 +550,31 @@ CREATE TABLE sandbox_transactions (
 )SQL",
     // 13: PostgreSQL only: payment_methods keyed by tenant first, as migration 6 did.
     rekey({"payment_methods"}),
+    // 14: payments through the processor (issue 9): the method as charged (brand and last 4
+    // kept on the payment, so deleting the method loses nothing), the processor's reference,
+    // the convenience fee, the request that made it (one payment per Idempotency-Key), the
+    // parts of a split payment (group_id: the first part's id), the invoices it was meant
+    // for, and its later life (settled, returned, refunded).
+    R"SQL(
+ALTER TABLE payments ADD COLUMN fee INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE payments ADD COLUMN method_id INTEGER;
+ALTER TABLE payments ADD COLUMN method_brand TEXT NOT NULL DEFAULT '';
+ALTER TABLE payments ADD COLUMN method_last4 TEXT NOT NULL DEFAULT '';
+ALTER TABLE payments ADD COLUMN token TEXT NOT NULL DEFAULT '';
+ALTER TABLE payments ADD COLUMN processor_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE payments ADD COLUMN failure_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE payments ADD COLUMN request_key TEXT;
+ALTER TABLE payments ADD COLUMN group_id INTEGER;
+ALTER TABLE payments ADD COLUMN targets TEXT NOT NULL DEFAULT '';
+ALTER TABLE payments ADD COLUMN channel TEXT NOT NULL DEFAULT 'staff';
+ALTER TABLE payments ADD COLUMN settled_at TEXT;
+ALTER TABLE payments ADD COLUMN returned_at TEXT;
+ALTER TABLE payments ADD COLUMN return_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE payments ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX payments_request ON payments (tenant_id, request_key);
+CREATE INDEX payments_open ON payments (tenant_id, status, id)
+  WHERE status IN ('processing', 'succeeded', 'pending');
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

@@ -45,7 +45,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
     voided = open;
     tx.commit();
   }
-  // Schema 6's shape: what migrations 7 to 13 added is not there yet, and the void invoice
+  // Schema 6's shape: what migrations 7 to 14 added is not there yet, and the void invoice
   // kept the credit it had applied (which had gone back to the account).
   {
     store::Tx tx(*db, true);
@@ -59,6 +59,22 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "webhook_endpoints; DROP TABLE outbox; DROP TABLE paper_statements; DROP TABLE "
         "payment_methods; DROP TABLE payment_policies; DROP TABLE invoice_terms_approvals; "
         "DROP TABLE sandbox_tokens; DROP TABLE sandbox_transactions; "
+        "DROP INDEX payments_request; DROP INDEX payments_open; "
+        "ALTER TABLE payments DROP COLUMN fee; "
+        "ALTER TABLE payments DROP COLUMN method_id; "
+        "ALTER TABLE payments DROP COLUMN method_brand; "
+        "ALTER TABLE payments DROP COLUMN method_last4; "
+        "ALTER TABLE payments DROP COLUMN token; "
+        "ALTER TABLE payments DROP COLUMN processor_ref; "
+        "ALTER TABLE payments DROP COLUMN failure_code; "
+        "ALTER TABLE payments DROP COLUMN request_key; "
+        "ALTER TABLE payments DROP COLUMN group_id; "
+        "ALTER TABLE payments DROP COLUMN targets; "
+        "ALTER TABLE payments DROP COLUMN channel; "
+        "ALTER TABLE payments DROP COLUMN settled_at; "
+        "ALTER TABLE payments DROP COLUMN returned_at; "
+        "ALTER TABLE payments DROP COLUMN return_code; "
+        "ALTER TABLE payments DROP COLUMN refunded; "
         "DELETE FROM schema_migrations WHERE version >= 7");
     tx.commit();
   }
