@@ -43,6 +43,10 @@ struct NewPayment {
 };
 // Applies to the chosen invoice, else oldest due first; the rest becomes account credit.
 Payment post_payment(Ctx& ctx, const NewPayment& p);
+// A payment the bank (or the processor) returned (D10): reversed as reverse_payment does,
+// marked returned with its code, and the tenant's returned-payment fee plus the bank's fee
+// charged to the account's next invoice; payment.returned is raised.
+Payment return_payment(Ctx& ctx, int64_t id, const std::string& code, Minor bank_fee);
 // Reverses a staff-posted payment entered by mistake: the invoices it paid reopen, the credit
 // it left is taken back, the ledger is reversed. FailedPrecondition when that credit has been
 // used, or an invoice it paid was written off or voided.

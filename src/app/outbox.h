@@ -20,7 +20,8 @@ inline constexpr const char* kEventTypes[] = {
     "invoice.finalized",  "invoice.paid",     "invoice.voided",   "invoice.marked_uncollectible",
     "credit_note.created", "payment.created", "payment.reversed", "account.created",
     "account.updated",    "bill_run.completed", "payment_method.created",
-    "payment_method.verified", "payment_method.deleted"};
+    "payment_method.verified", "payment_method.deleted", "payment.succeeded", "payment.failed",
+    "payment.settled", "payment.returned", "payment.refunded"};
 bool is_event_type(std::string_view t);
 
 // An invoice as its finalization's messages need it.

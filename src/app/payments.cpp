@@ -5,6 +5,7 @@
 #include "app/internal.h"
 #include "app/invoices.h"
 #include "app/outbox.h"
+#include "app/payment_policy.h"
 
 namespace remit::app {
 using store::Query;
@@ -151,14 +152,11 @@ void book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor am
 }
 }  // namespace detail
 
-Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
-  if (reason.empty() || reason.size() > 500) invalid("reason", "must be 1-500 characters");
-  auto locked = detail::lock_owner(ctx, "payments", id);
-  if (!locked) not_found("payment");
-  Minor credit = locked->credit;
-  int64_t account = locked->billing_account_id;  // a payment is always on a billing account
-  Payment p = get_payment(ctx, id);  // read under the lock
-  if (p.status != "succeeded") precondition("the payment is already reversed");
+namespace {
+// Undoes what a payment booked: the invoices it paid reopen, its credit is taken back, its
+// ledger legs are reversed. REQUIRES: the account's lock.
+void unbook(Ctx& ctx, const Payment& p, Minor credit) {
+  int64_t id = p.id;
   if (p.unapplied > credit)
     precondition("the payment left " + minor_to_decimal(p.unapplied) +
                  " as account credit and only " + minor_to_decimal(credit) +
@@ -179,13 +177,54 @@ Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
     }
   }
   detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today, domain::reversal_postings(net));
-  detail::add_credit(ctx.db, ctx.tenant.id, account, -p.unapplied);
+  detail::add_credit(ctx.db, ctx.tenant.id, p.account_id, -p.unapplied);
   store::exec(ctx.db, kDropApps, ctx.tenant.id, id);
+}
+}  // namespace
+
+Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
+  if (reason.empty() || reason.size() > 500) invalid("reason", "must be 1-500 characters");
+  auto locked = detail::lock_owner(ctx, "payments", id);
+  if (!locked) not_found("payment");
+  Payment p = get_payment(ctx, id);  // read under the lock
+  if (p.status == "reversed" || p.status == "returned") precondition("the payment is already reversed");
+  if (p.status != "succeeded" && p.status != "pending" && p.status != "settled")
+    precondition("the payment took no money (it is " + p.status + ")");
+  unbook(ctx, p, locked->credit);
   store::exec(ctx.db, kMarkReversed, format_instant(ctx.now), ctx.tenant.id, id);
   audit(ctx, "payment.reversed", "payment", id, reason);
   Payment rev = get_payment(ctx, id);
   record_event(ctx, "payment.reversed", "payment", id, payment_data(rev));
   return rev;
+}
+
+Payment return_payment(Ctx& ctx, int64_t id, const std::string& code, Minor bank_fee) {
+  if (bank_fee < 0 || bank_fee > 100000) invalid("bank_fee", "must be between 0 and 1000.00");
+  if (code.empty() || code.size() > 10) invalid("return_code", "must be a return code such as R01");
+  auto locked = detail::lock_owner(ctx, "payments", id);
+  if (!locked) not_found("payment");
+  Payment p = get_payment(ctx, id);
+  if (p.status != "succeeded" && p.status != "pending" && p.status != "settled")
+    precondition("only a payment that took money can be returned (it is " + p.status + ")");
+  unbook(ctx, p, locked->credit);
+  store::exec(ctx.db,
+              "UPDATE payments SET status = 'returned', returned_at = ?, return_code = ? "
+              "WHERE tenant_id = ? AND id = ?",
+              format_instant(ctx.now), code, ctx.tenant.id, id);
+  // The fees are the account's to pay on its next invoice (D10).
+  Minor fee = checked_add(load_payment_policy(ctx.db, ctx.tenant.id).returned_payment_fee, bank_fee);
+  if (fee > 0)
+    store::exec(ctx.db,
+                "INSERT INTO charges (tenant_id, account_id, stream, charge_date, description, "
+                "quantity, unit_amount, created_at) VALUES (?, ?, ?, ?, ?, 100, ?, ?)",
+                ctx.tenant.id, p.account_id, detail::default_item_stream(ctx).code,
+                format_date(ctx.today),
+                "Returned payment fee (" + p.confirmation + ", " + code + ")", fee,
+                format_instant(ctx.now));
+  audit(ctx, "payment.returned", "payment", id, code);
+  Payment r = get_payment(ctx, id);
+  record_event(ctx, "payment.returned", "payment", id, payment_data(r));
+  return r;
 }
 
 Payment get_payment(Ctx& ctx, int64_t id) {

@@ -229,10 +229,16 @@ constexpr const char* kSchemas = R"JSON({
   "invoice_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"}}},
 "Payment": {"type": "object", "properties": {
   "id": {"type": "integer"}, "account_id": {"type": "integer"},
-  "method": {"type": "string", "enum": ["cheque", "bank_transfer"]},
+  "method": {"type": "string", "enum": ["cheque", "bank_transfer", "card", "bank_debit", "wallet"]},
   "reference": {"type": "string"}, "amount": {"$ref": "#/components/schemas/Money"},
   "received_date": {"$ref": "#/components/schemas/Date"},
-  "status": {"type": "string", "enum": ["succeeded", "reversed"]},
+  "status": {"type": "string", "enum": ["processing", "succeeded", "pending", "settled", "failed", "voided", "returned", "reversed"]},
+  "fee": {"$ref": "#/components/schemas/Money"}, "channel": {"type": "string"},
+  "payment_method": {"type": "object", "description": "the method as charged: id, brand, last4, display"},
+  "split_of": {"type": "integer", "description": "the first part's id"},
+  "failure_code": {"type": "string"}, "return_code": {"type": "string"},
+  "refunded": {"$ref": "#/components/schemas/Money"},
+  "settled_at": {"type": "string", "nullable": true}, "returned_at": {"type": "string", "nullable": true},
   "confirmation": {"type": "string"}, "created_at": {"type": "string"},
   "reversed_at": {"type": "string", "nullable": true},
   "applications": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentApplication"}},
@@ -286,7 +292,8 @@ constexpr const char* kSchemas = R"JSON({
   "type": {"type": "string", "enum": ["invoice.finalized", "invoice.paid", "invoice.voided",
     "invoice.marked_uncollectible", "credit_note.created", "payment.created", "payment.reversed",
     "account.created", "account.updated", "bill_run.completed", "payment_method.created",
-    "payment_method.verified", "payment_method.deleted"]},
+    "payment_method.verified", "payment_method.deleted", "payment.succeeded", "payment.failed",
+    "payment.settled", "payment.returned", "payment.refunded"]},
   "entity": {"type": "string"}, "entity_id": {"type": "integer", "nullable": true},
   "data": {"type": "object", "description": "a snapshot of the object's main fields"},
   "created_at": {"type": "string"}}},
@@ -365,6 +372,31 @@ constexpr const char* kSchemas = R"JSON({
   "created_at": {"type": "string"}}},
 "PaymentMethodPatch": {"type": "object", "properties": {
   "preferred": {"type": "boolean"}, "shared_with_children": {"type": "boolean"}}},
+"PaymentRequest": {"type": "object", "required": ["account_id"], "properties": {
+  "account_id": {"type": "integer"},
+  "invoice_ids": {"type": "array", "items": {"type": "integer"}, "description": "paid in this order; none: oldest due first"},
+  "amount": {"allOf": [{"$ref": "#/components/schemas/Money"}], "description": "default: what the invoices (or the account) owe"},
+  "method_id": {"type": "integer", "description": "one method for the whole amount"},
+  "parts": {"type": "array", "description": "split: one part per method, all or nothing", "items": {
+    "type": "object", "required": ["method_id", "amount"], "properties": {
+      "method_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"}}}}}},
+"PaymentQuote": {"type": "object", "properties": {
+  "amount": {"$ref": "#/components/schemas/Money"}, "fees": {"$ref": "#/components/schemas/Money"},
+  "total": {"$ref": "#/components/schemas/Money"},
+  "parts": {"type": "array", "items": {"type": "object", "properties": {
+    "method_id": {"type": "integer"}, "amount": {"$ref": "#/components/schemas/Money"},
+    "fee": {"$ref": "#/components/schemas/Money"}}}}}},
+"PaymentResult": {"type": "object", "properties": {
+  "confirmation": {"type": "string"},
+  "status": {"type": "string", "enum": ["succeeded", "pending", "processing"]},
+  "amount": {"$ref": "#/components/schemas/Money"}, "fees": {"$ref": "#/components/schemas/Money"},
+  "total": {"$ref": "#/components/schemas/Money"},
+  "parts": {"type": "array", "items": {"$ref": "#/components/schemas/Payment"}}}},
+"PaymentReturn": {"type": "object", "required": ["return_code"], "properties": {
+  "return_code": {"type": "string", "description": "e.g. R01"},
+  "bank_fee": {"allOf": [{"$ref": "#/components/schemas/Money"}], "description": "the bank's fee, charged on with the tenant's returned-payment fee"}}},
+"JanitorResult": {"type": "object", "properties": {"resolved": {"type": "integer"}}},
+"SettleResult": {"type": "object", "properties": {"settled": {"type": "integer"}, "returned": {"type": "integer"}}},
 "MicroDeposits": {"type": "object", "required": ["amounts"], "properties": {
   "amounts": {"type": "array", "items": {"type": "integer"}, "description": "the two amounts in cents, either order"}}}
 })JSON";

@@ -1,0 +1,106 @@
+// Payments through the processor (D4-D7, D10): quote, pay (one method or split), returns,
+// and the janitor and settlement runs for operators and test clocks.
+#include "app/invoices.h"
+#include "app/processor_payments.h"
+#include "http/handler_util.h"
+
+namespace remit::http {
+namespace {
+
+app::PaymentRequest read_request(Call& c) {
+  auto& b = c.body();
+  app::PaymentRequest r;
+  r.account_id = req_id(b, "account_id");
+  if (b.contains("invoice_ids")) {
+    if (!b.at("invoice_ids").is_array()) invalid("invoice_ids", "must be a list of invoice ids");
+    auto& a = b.at("invoice_ids").as_array();
+    if (a.size() > 100) invalid("invoice_ids", "at most 100 invoices");
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!a[i].is_int64() || a[i].as_int64() < 1)
+        invalid("invoice_ids[" + std::to_string(i) + "]", "must be an invoice id");
+      r.invoice_ids.push_back(a[i].as_int64());
+    }
+  }
+  r.amount = opt_money(b, "amount", 1);
+  r.method_id = opt_id(b, "method_id");
+  if (b.contains("parts")) {
+    if (!b.at("parts").is_array()) invalid("parts", "must be a list of {method_id, amount}");
+    auto& a = b.at("parts").as_array();
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string f = "parts[" + std::to_string(i) + "]";
+      if (!a[i].is_object()) invalid(f, "must be an object {method_id, amount}");
+      auto& o = a[i].as_object();
+      if (!o.contains("method_id")) invalid(f + ".method_id", "is required");
+      if (!o.contains("amount")) invalid(f + ".amount", "is required");
+      r.parts.push_back({req_id(o, "method_id"), req_money(o, "amount", 1)});
+    }
+    if (r.method_id) invalid("method_id", "give method_id or parts, not both");
+  }
+  r.request_key = c.req.idempotency_key;
+  return r;
+}
+
+Response quote(Call& c) {
+  app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+  auto q = app::quote_payment(caller, read_request(c));
+  json::array parts;
+  for (size_t i = 0; i < q.parts.size(); ++i)
+    parts.push_back(json::object{{"method_id", q.parts[i].method_id},
+                                 {"amount", q.parts[i].amount},
+                                 {"fee", q.part_fees[i]}});
+  return ok(json::object{{"amount", q.amount}, {"fees", q.fees}, {"total", q.total}, {"parts", parts}});
+}
+
+Response pay(Call& c) {
+  app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+  auto o = app::pay(caller, read_request(c));
+  json::array parts;
+  for (auto& p : o.parts) parts.push_back(to_json(p));
+  json::object body{{"confirmation", o.confirmation}, {"status", o.status},
+                    {"amount", o.amount},             {"fees", o.fees},
+                    {"total", o.amount + o.fees},     {"parts", parts}};
+  // 202: the processor has not answered yet; the janitor finishes it (GET the parts later).
+  return json_reply(o.status == "processing" ? 202 : 201, body);
+}
+
+Response return_payment(Call& c) {
+  auto& b = c.body();
+  return ok(to_json(app::return_payment(*c.ctx, c.id(), req_string(b, "return_code", 10),
+                                        opt_money(b, "bank_fee", 0, 100000).value_or(0))));
+}
+
+}  // namespace
+
+void add_processor_payment_routes(std::vector<Route>& t) {
+  t.push_back({.method = "POST", .pattern = "/v1/payments/quote", .access = Access::Read,
+               .handler = quote, .summary = "What a payment would cost: its convenience fees, before confirming",
+               .request = "PaymentRequest", .response = "PaymentQuote", .own_tx = true});
+  t.push_back({.method = "POST", .pattern = "/v1/payments/charge", .access = Access::Write,
+               .handler = pay,
+               .summary = "Pay invoices or an amount with saved methods, split all or nothing "
+                          "(402 when declined; 202 while the processor has not answered)",
+               .status = 201, .request = "PaymentRequest", .response = "PaymentResult",
+               .own_tx = true});
+  t.push_back({.method = "POST", .pattern = "/v1/payments/{id}/return", .access = Access::Write,
+               .handler = return_payment,
+               .summary = "Record a returned payment (bank debit or cheque): reversed, fees charged",
+               .request = "PaymentReturn", .response = "Payment"});
+  t.push_back({.method = "POST", .pattern = "/v1/payments/janitor", .access = Access::Write,
+               .handler = [](Call& c) {
+                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 int n = app::resolve_processing(caller, std::chrono::seconds(60));
+                 return ok(json::object{{"resolved", n}});
+               },
+               .summary = "Finish payments the processor did not answer (older than a minute)",
+               .response = "JanitorResult", .own_tx = true});
+  t.push_back({.method = "POST", .pattern = "/v1/payments/settle", .access = Access::Write,
+               .handler = [](Call& c) {
+                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 auto n = app::settle_payments(caller);
+                 return ok(json::object{{"settled", n.settled}, {"returned", n.returned}});
+               },
+               .summary = "Ask the processor which payments settled or were returned (the daily job does this)",
+               .response = "SettleResult", .own_tx = true});
+}
+
+}  // namespace remit::http

@@ -1,0 +1,195 @@
+// Paying through the processor (D4-D7, D10): a card pays an invoice with its fee, a decline
+// changes nothing, a split is all or nothing, a repeated Idempotency-Key charges once, the
+// payment rules hold, a timeout is finished by the janitor, settlement moves clearing to
+// cash and a returned debit reopens the invoice and charges the fee. The sandbox's own books
+// are compared with Remit's, and `verify` passes after each.
+#include "app/invoices.h"
+#include "http_fixture.h"
+
+namespace remit::http::testing {
+namespace {
+
+class Paying : public RouterTest {
+ protected:
+  void SetUp() override {
+    acc_ = make_billable_account();
+    a_ = std::to_string(acc_);
+    ASSERT_EQ(post("/v1/clock/advance", R"({"to":"2025-01-02"})").status, 200);
+    auto list = body(get("/v1/invoices?status=open&account_id=" + a_)).at("data").as_array();
+    ASSERT_EQ(list.size(), 1u);
+    inv_ = list[0].at("id").as_int64();
+    due_ = list[0].at("amount_due").as_int64();
+    ASSERT_EQ(due_, 20000);
+  }
+  void TearDown() override {
+    auto report = app::verify(*db_);
+    EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems[0]);
+  }
+  int64_t method(const std::string& tokenize_body, const std::string& extra = "") {
+    Response t = router_->handle(
+        Request{.method = "POST", .target = "/sandbox/v1/tokens", .body = tokenize_body});
+    EXPECT_EQ(t.status, 201) << t.body;
+    std::string tok(body(t).at("token").as_string());
+    Response r = post("/v1/accounts/" + a_ + "/payment-methods",
+                      R"({"token":")" + tok + "\"" + extra + "}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return body(r).at("id").as_int64();
+  }
+  int64_t card(const std::string& number) {
+    return method(R"({"card":{"number":")" + number + R"(","cvc":"123","exp_month":12,"exp_year":2030}})");
+  }
+  // A verified bank account (its micro-deposits read from the sandbox's books).
+  int64_t bank(const std::string& account) {
+    int64_t id = method(R"({"bank_account":{"routing_number":"110000000","account_number":")" +
+                            account + R"("}})",
+                        R"(,"holder_name":"Bob","account_type":"checking","mandate":{"text":"I authorize debits."})");
+    std::vector<int64_t> cents;
+    store::Query q(*db_,
+                   "SELECT s.amount FROM sandbox_transactions s JOIN payment_methods m ON m.token = "
+                   "s.token WHERE m.id = ? AND s.kind = 'credit'",
+                   id);
+    while (q.next()) cents.push_back(q.i64(0));
+    EXPECT_EQ(post("/v1/payment-methods/" + std::to_string(id) + "/verify",
+                   json::serialize(json::object{{"amounts", json::array{cents.at(0), cents.at(1)}}}))
+                  .status,
+              200);
+    return id;
+  }
+  Response pay(const json::object& b, const std::string& idem = "") {
+    json::object o = b;
+    o["account_id"] = acc_;
+    return post("/v1/payments/charge", json::serialize(o), idem);
+  }
+  json::object invoice() { return body(get("/v1/invoices/" + std::to_string(inv_))); }
+  int64_t sandbox(const std::string& where) {
+    return store::one_int(*db_, "SELECT COUNT(*) FROM sandbox_transactions WHERE " + where);
+  }
+  int64_t ledger(const std::string& book) {
+    return store::one_int(*db_, "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE book = ?", book);
+  }
+  int64_t acc_ = 0, inv_ = 0, due_ = 0;
+  std::string a_;
+};
+
+TEST_F(Paying, ACardPaysTheInvoiceWithItsFeeAtOnce) {
+  int64_t m = card("4242424242424242");
+  Response q = post("/v1/payments/quote", json::serialize(json::object{
+                                              {"account_id", acc_}, {"invoice_ids", json::array{inv_}}, {"method_id", m}}));
+  ASSERT_EQ(q.status, 200) << q.body;
+  EXPECT_EQ(body(q).at("fees"), 175);
+  EXPECT_EQ(body(q).at("total"), due_ + 175);
+  Response r = pay({{"invoice_ids", json::array{inv_}}, {"method_id", m}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto b = body(r);
+  EXPECT_EQ(b.at("status"), "succeeded");
+  EXPECT_EQ(b.at("total"), due_ + 175);
+  EXPECT_TRUE(std::string(b.at("confirmation").as_string()).starts_with("P-"));
+  auto part = b.at("parts").as_array()[0].as_object();
+  EXPECT_EQ(part.at("payment_method").as_object().at("display"), "visa \u2022\u2022\u2022\u20224242");
+  EXPECT_EQ(invoice().at("status"), "paid");
+  EXPECT_EQ(ledger("clearing"), due_ + 175);
+  EXPECT_EQ(ledger("fee_revenue"), -175);
+  EXPECT_EQ(sandbox("kind = 'charge' AND amount = " + std::to_string(due_ + 175)), 1);
+}
+
+TEST_F(Paying, ADeclineChangesNothing) {
+  int64_t m = card("4000000000000341");
+  Response r = pay({{"method_id", m}});
+  EXPECT_EQ(r.status, 402) << r.body;
+  EXPECT_EQ(error_code(r), "payment_declined");
+  EXPECT_NE(r.body.find("card_declined"), std::string::npos);
+  EXPECT_EQ(invoice().at("status"), "open");
+  EXPECT_EQ(invoice().at("amount_due"), due_);
+  EXPECT_EQ(ledger("clearing"), 0);
+}
+
+TEST_F(Paying, ASplitIsAllOrNothing) {
+  int64_t good = card("4242424242424242"), bad = card("4000000000000341");
+  Response r = pay({{"parts", json::array{json::object{{"method_id", good}, {"amount", 5000}},
+                                          json::object{{"method_id", bad}, {"amount", due_ - 5000}}}}});
+  EXPECT_EQ(r.status, 402) << r.body;
+  EXPECT_EQ(invoice().at("amount_due"), due_);
+  EXPECT_EQ(sandbox("kind = 'authorize' AND state = 'voided'"), 1);  // the good part released
+  EXPECT_EQ(sandbox("state IN ('succeeded', 'pending') AND kind IN ('charge', 'authorize')"), 0);
+
+  int64_t b = bank("000123456789");
+  r = pay({{"parts", json::array{json::object{{"method_id", good}, {"amount", 5000}},
+                                 json::object{{"method_id", b}, {"amount", due_ - 5000}}}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(body(r).at("status"), "pending");  // the bank part is on its way
+  EXPECT_EQ(body(r).at("fees"), 175);          // the card part only
+  EXPECT_EQ(invoice().at("status"), "paid");   // the balance drops at once (D7)
+}
+
+TEST_F(Paying, ARepeatedIdempotencyKeyChargesOnce) {
+  int64_t m = card("4242424242424242");
+  Response a = pay({{"method_id", m}}, "pay-1");
+  Response b = pay({{"method_id", m}}, "pay-1");
+  ASSERT_EQ(a.status, 201) << a.body;
+  EXPECT_EQ(body(a).at("confirmation"), body(b).at("confirmation"));
+  EXPECT_EQ(sandbox("kind = 'charge'"), 1);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments"), 1);
+}
+
+TEST_F(Paying, ThePaymentRulesHold) {
+  int64_t m = card("4242424242424242");
+  Response r = pay({{"amount", 100001}, {"method_id", m}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(error_field(r), "amount");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(pay({{"amount", 1000}, {"method_id", m}}).status, 201);
+  r = pay({{"amount", 1000}, {"method_id", m}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("at most 3"), std::string::npos);
+  // A bank account is not a digital payment: no fee, no count.
+  int64_t b = bank("000123456789");
+  r = pay({{"amount", 1000}, {"method_id", b}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(body(r).at("fees"), 0);
+  // Five days later the window has moved on.
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":6})").status, 200);
+  EXPECT_EQ(pay({{"amount", 1000}, {"method_id", m}}).status, 201);
+  EXPECT_EQ(error_field(pay({{"method_id", 999999}})), "method_id");
+  EXPECT_EQ(error_field(pay({{"invoice_ids", json::array{inv_, inv_}}, {"method_id", m}})), "invoice_ids[1]");
+  EXPECT_EQ(error_field(pay({{"parts", json::array{json::object{{"method_id", m}, {"amount", 5}}}},
+                             {"amount", 10}})),
+            "parts");
+}
+
+TEST_F(Paying, ATimeoutIsFinishedByTheJanitorAndChargedOnce) {
+  int64_t m = card("4000000000008880");
+  Response r = pay({{"method_id", m}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(body(r).at("status"), "processing");
+  EXPECT_EQ(invoice().at("status"), "open");  // not booked until known
+  // Too soon: the request might still be running.
+  EXPECT_EQ(body(post("/v1/payments/janitor", "")).at("resolved"), 0);
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":1})").status, 200);
+  EXPECT_EQ(body(post("/v1/payments/janitor", "")).at("resolved"), 1);
+  EXPECT_EQ(invoice().at("status"), "paid");
+  EXPECT_EQ(sandbox("kind = 'charge'"), 1);
+  EXPECT_EQ(body(post("/v1/payments/janitor", "")).at("resolved"), 0);
+}
+
+TEST_F(Paying, SettlementMovesClearingToCashAndAReturnReopens) {
+  int64_t c = card("4242424242424242");
+  ASSERT_EQ(pay({{"amount", 5000}, {"method_id", c}}).status, 201);
+  int64_t b = bank("000222222227");  // returned R01 after 48 h
+  ASSERT_EQ(pay({{"amount", due_ - 5000}, {"method_id", b}}).status, 201);
+  EXPECT_EQ(invoice().at("status"), "paid");
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":3})").status, 200);
+  auto s = body(post("/v1/payments/settle", ""));
+  EXPECT_EQ(s.at("settled"), 1);
+  EXPECT_EQ(s.at("returned"), 1);
+  EXPECT_EQ(ledger("cash"), 5000 + 175);
+  EXPECT_EQ(ledger("clearing"), 0);
+  auto inv = invoice();
+  EXPECT_EQ(inv.at("status"), "open");
+  EXPECT_EQ(inv.at("amount_due"), due_ - 5000);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM charges WHERE unit_amount = 2500 AND "
+                                 "description LIKE 'Returned payment fee%R01)'"),
+            1);
+  EXPECT_EQ(body(post("/v1/payments/settle", "")).at("returned"), 0);  // once
+}
+
+}  // namespace
+}  // namespace remit::http::testing
