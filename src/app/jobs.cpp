@@ -1,5 +1,7 @@
 #include "app/jobs.h"
 
+#include "app/processor_payments.h"
+
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -75,9 +77,14 @@ Job read_job(Query& q) {
 
 // What a job does. Idempotent: may run again after a crash or a retry.
 void perform(store::Db& db, const Clock& clock, int64_t tenant_id, const std::string& kind,
-             const std::string& key, const std::string& worker) {
+             const std::string& key, const std::string& worker, Env* env) {
   if (kind == "daily") {
     run_due_bill_runs(db, clock, tenant_id, {.worker = worker});
+    if (env) {
+      Caller c{*env, db, tenant_id, "system", worker};
+      resolve_processing(c, std::chrono::minutes(5));
+      settle_payments(c);
+    }
     return;
   }
   throw Error(Code::Internal, "unknown job kind " + kind);
@@ -139,7 +146,7 @@ bool run_next_job(store::Db& db, const Clock& clock, const JobOptions& opt) {
       tx.commit();
     }
     try {
-      perform(db, clock, tenant_id, kind, key, opt.worker);
+      perform(db, clock, tenant_id, kind, key, opt.worker, opt.env);
       store::Tx tx(db, true);
       store::exec(db, kDone, format_instant(clock.now()), tenant_id, id);
       tx.commit();
@@ -166,8 +173,8 @@ int run_due_jobs(store::Db& db, const Clock& clock, const JobOptions& opt) {
 }
 
 void finish_days(store::Db& db, const Clock& clock, int64_t tenant_id, Date through,
-                 const std::string& worker) {
-  JobOptions opt{.worker = worker, .tenant_id = tenant_id};
+                 const std::string& worker, Env* env) {
+  JobOptions opt{.env = env, .worker = worker, .tenant_id = tenant_id};
   for (int spins = 0;; ++spins) {
     run_due_jobs(db, clock, opt);
     {

@@ -18,8 +18,9 @@
 // this scheduler before moving on.
 //
 // The daily job of day D runs, in order: the bill runs due on D (every stream's boundary up
-// to D); invoice delivery follows through the outbox (app/outbox.h), whose rows the bill
-// runs wrote. Later issues add autopay, scheduled payments, settlement and late fees here.
+// to D); then, given an Env, the payment janitor (payments the processor never answered),
+// settlement and returns (app/processor_payments.h). Invoice delivery follows through the
+// outbox (app/outbox.h), whose rows the bill runs wrote.
 #include <chrono>
 
 #include "app/context.h"
@@ -41,8 +42,13 @@ struct Job {
 // last scheduled. Returns how many jobs were enqueued. Own transactions.
 int schedule_days(store::Db& db, const Clock& clock, std::optional<int64_t> tenant_id = {});
 
+struct Env;  // app/env.h
+
 struct JobOptions {
   std::chrono::seconds lease{300};
+  // The outside world for the daily job's payment steps (the janitor, settlement and
+  // returns); without one (the demo's history, billing-only tests) the daily job bills only.
+  Env* env = nullptr;
   std::string worker = "inline";
   std::optional<int64_t> tenant_id;  // only this tenant's jobs
 };
@@ -53,7 +59,7 @@ int run_due_jobs(store::Db& db, const Clock& clock, const JobOptions& opt);
 // Runs the tenant's due jobs and waits for those other workers hold, until every daily job
 // up to `through` is done or failed (a failed one is retried later by the workers).
 void finish_days(store::Db& db, const Clock& clock, int64_t tenant_id, Date through,
-                 const std::string& worker);
+                 const std::string& worker, Env* env = nullptr);
 
 Page<Job> list_jobs(Ctx& ctx, std::optional<std::string> status, const PageReq& page);
 Job get_job(Ctx& ctx, int64_t id);

@@ -62,6 +62,8 @@ PaymentOutcome pay(Caller& c, const PaymentRequest& in);
 // The janitor: finishes the tenant's payments left in processing for longer than `after`
 // by asking the processor. Returns how many it finished.
 int resolve_processing(Caller& c, std::chrono::seconds after);
+// The janitor over every tenant with such payments (the server's workers run it each minute).
+int resolve_processing_everywhere(Env& env, store::Db& db, std::chrono::seconds after);
 
 // Settlement and returns (D7, D10): asks the processor about the tenant's succeeded and
 // pending payments; settled ones move from clearing to cash, returned ones are reversed.

@@ -177,7 +177,7 @@ Instant clock_now(store::Db& db, const Clock& clock, int64_t tenant_id) {
   return ctx.now;
 }
 
-Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Instant to) {
+Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Instant to, Env* env) {
   Date day;
   std::string tz;
   {
@@ -198,7 +198,7 @@ Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Inst
   // Each day's jobs run, through the scheduler, before the clock moves past that day.
   for (;;) {
     schedule_days(db, clock, tenant_id);
-    finish_days(db, clock, tenant_id, day, "clock");
+    finish_days(db, clock, tenant_id, day, "clock", env);
     Instant next = local_midnight(day + date::days{1}, tz);
     if (next > to) break;
     set(next);

@@ -7,6 +7,8 @@
 
 namespace remit::app {
 
+struct Env;  // app/env.h
+
 struct NewTenant {
   std::string name;
   std::string currency = "USD";
@@ -53,6 +55,8 @@ std::optional<KeyInfo> authenticate_key(store::Db& db, std::string_view token);
 // when several advances run at once: an instant it has already passed changes nothing.
 // Returns the instant moved to (or the clock's, if that is later).
 Instant clock_now(store::Db& db, const Clock& clock, int64_t tenant_id);
-Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Instant to);
+// `env`: for the daily jobs' payment steps (app/jobs.h); without it the days only bill.
+Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Instant to,
+                      Env* env = nullptr);
 
 }  // namespace remit::app

@@ -4,6 +4,7 @@
 
 #include "app/billing.h"
 #include "app/jobs.h"
+#include "app/processor_payments.h"
 #include "store/db.h"
 
 namespace remit::app {
@@ -26,7 +27,7 @@ void Workers::stop() {
 
 void Workers::loop(std::stop_token st, std::string name, bool scheduler) {
   std::unique_ptr<store::Db> db;
-  auto next_tick = std::chrono::steady_clock::now();
+  auto next_tick = std::chrono::steady_clock::now(), next_janitor = next_tick;
   while (!st.stop_requested()) {
     auto idle = std::chrono::milliseconds(200);
     try {
@@ -36,11 +37,16 @@ void Workers::loop(std::stop_token st, std::string name, bool scheduler) {
           spdlog::info("event=days_scheduled jobs={}", n);
         next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
       }
+      if (scheduler && std::chrono::steady_clock::now() >= next_janitor) {
+        next_janitor = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+        if (int n = resolve_processing_everywhere(env_, *db, std::chrono::minutes(2)))
+          spdlog::info("event=payments_resolved count={}", n);
+      }
       if (auto c = work_bill_run_chunk(*db, env_.clock, {}, name)) {
         spdlog::debug("event=chunk_billed worker={} run={} invoices={}", name, c->run_id, c->invoices);
         continue;
       }
-      if (run_next_job(*db, env_.clock, {.lease = lease_, .worker = name})) continue;
+      if (run_next_job(*db, env_.clock, {.lease = lease_, .env = &env_, .worker = name})) continue;
     } catch (const std::exception& e) {
       spdlog::warn("event=worker_error worker={} error=\"{}\"", name, e.what());
       db.reset();  // a fresh connection next time

@@ -84,12 +84,12 @@ void add_admin_commands(CLI::App& app, Globals& g) {
       Instant now = app::clock_now(*db, clock, clock_tenant);
       if (name == "advance") {
         if (days < 0) invalid("days", "must not be negative");
-        now = app::advance_clock(*db, clock, clock_tenant, now + date::days{days});
+        now = app::advance_clock(*db, clock, clock_tenant, now + date::days{days}, &rt.env);
       } else if (name == "set") {
         auto t = parse_local_instant(to, app::load_tenant(*db, clock_tenant).time_zone);
         if (!t) invalid("to", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
         if (*t < now) invalid("to", "the clock cannot move back");
-        now = app::advance_clock(*db, clock, clock_tenant, *t);
+        now = app::advance_clock(*db, clock, clock_tenant, *t, &rt.env);
       }
       fmt::print("{}\n", format_instant(now));
       if (name != "show") deliver_now(rt);

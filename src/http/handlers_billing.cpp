@@ -84,7 +84,7 @@ Response advance(Call& c) {
     invalid("to", "to must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
   }
   if (to < ctx.now) invalid("to", "the clock cannot move back");
-  Instant now = app::advance_clock(*c.db, c.svc.clock, c.tenant_id, to);
+  Instant now = app::advance_clock(*c.db, c.svc.clock, c.tenant_id, to, &c.svc.env);
   return ok(clock_json(ctx.tenant, now));
 }
 
