@@ -4,6 +4,8 @@
 
 #include "app/internal.h"
 #include "app/outbox.h"
+#include "app/payment_methods.h"
+#include "app/payment_policy.h"
 
 namespace remit::app {
 using store::Query;
@@ -11,7 +13,9 @@ using store::Query;
 namespace {
 constexpr const char* kCols =
     "SELECT id, number, name, last_name, company, emails, address, language, status, parent_id, "
-    "bill_to_parent, billing_account_id, credit_balance, paperless, created_at FROM accounts ";
+    "bill_to_parent, billing_account_id, credit_balance, paperless, created_at, "
+    "(SELECT COUNT(*) FROM invoice_terms_approvals t WHERE t.tenant_id = accounts.tenant_id AND "
+    "t.account_id = accounts.id) FROM accounts ";
 constexpr const char* kInsert =
     "INSERT INTO accounts (tenant_id, number, name, last_name, company, emails, address, "
     "language, parent_id, bill_to_parent, billing_account_id, paperless, created_at) "
@@ -71,10 +75,45 @@ Account read(Query& q) {
   a.credit_balance = q.i64(12);
   a.paperless = q.i64(13) != 0;
   a.created_at = q.text(14);
+  a.invoice_terms = q.i64(15) != 0;
   return a;
 }
 
 }  // namespace
+
+namespace {
+void approve_terms(Ctx& ctx, int64_t id) {
+  store::exec(ctx.db,
+              "INSERT INTO invoice_terms_approvals (tenant_id, account_id, approved_by, approved_at) "
+              "VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, account_id) DO NOTHING",
+              ctx.tenant.id, id, ctx.actor, format_instant(ctx.now));
+  audit(ctx, "account.invoice_terms_approved", "account", id);
+}
+}  // namespace
+
+Account set_invoice_terms(Ctx& ctx, int64_t id, bool approved) {
+  get_account(ctx, id);
+  if (approved) {
+    approve_terms(ctx, id);
+  } else {
+    store::exec(ctx.db, "DELETE FROM invoice_terms_approvals WHERE tenant_id = ? AND account_id = ?",
+                ctx.tenant.id, id);
+    audit(ctx, "account.invoice_terms_withdrawn", "account", id);
+  }
+  return get_account(ctx, id);
+}
+
+void require_billing_ready(Ctx& ctx, int64_t billing_account_id) {
+  if (!load_payment_policy(ctx.db, ctx.tenant.id).require_payment_method) return;
+  Account a = get_account(ctx, billing_account_id);
+  if (a.invoice_terms || has_usable_method(ctx, a.id)) return;
+  if (a.parent_id && get_account(ctx, *a.parent_id).invoice_terms) return;
+  precondition("account " + a.number +
+               " has no usable payment method and no approved invoice terms: add a card, a "
+               "wallet or a verified bank account, or approve invoice terms "
+               "(POST /v1/accounts/" + std::to_string(a.id) + "/invoice-terms), before a "
+               "subscription can start");
+}
 
 Account create_account(Ctx& ctx, const NewAccount& in) {
   NewAccount a = in;
@@ -105,6 +144,7 @@ Account create_account(Ctx& ctx, const NewAccount& in) {
   }
   store::exec(ctx.db, kSetBilling, a.bill_to_parent ? *a.parent_id : id, ctx.tenant.id, id);
   audit(ctx, "account.created", "account", id);
+  if (a.invoice_terms) approve_terms(ctx, id);
   Account created = get_account(ctx, id);
   record_event(ctx, "account.created", "account", id, account_data(created));
   return created;

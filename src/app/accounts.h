@@ -15,9 +15,17 @@ struct NewAccount {
   std::optional<int64_t> parent_id;
   bool bill_to_parent = false;
   bool paperless = true;
+  bool invoice_terms = false;  // staff approve invoice terms at once (A7)
 };
 Account create_account(Ctx& ctx, const NewAccount& a);
 Account get_account(Ctx& ctx, int64_t id);  // NotFound outside the tenant
+// Billing before provisioning (A7): staff approve (or withdraw) invoice terms for an account,
+// which lets its subscriptions start without a payment method. Audited.
+Account set_invoice_terms(Ctx& ctx, int64_t id, bool approved);
+// Whether a subscription of `account_id` may start: the tenant does not require it, or its
+// billing account (or that account's parent) has a usable payment method or approved terms.
+// FailedPrecondition saying why not.
+void require_billing_ready(Ctx& ctx, int64_t billing_account_id);
 Page<Account> list_accounts(Ctx& ctx, const PageReq& page);
 
 struct AccountPatch {

@@ -90,6 +90,7 @@ DemoResult create_demo(store::Db& db, const Clock& clock, int n_accounts) {
         a.bill_to_parent = i % 10 == 1;
         a.name = fmt::format("{} - Branch {}", kFirst[pick(15)], i);
       }
+      a.invoice_terms = true;  // an MSP's business customers, billed on terms (A7)
       accounts.push_back(create_account(ctx, a).id);
     }
     std::string s0 = format_date(start);

@@ -50,6 +50,7 @@ struct Account {
   std::optional<int64_t> parent_id;
   bool bill_to_parent = false;
   int64_t billing_account_id = 0;
+  bool invoice_terms = false;  // staff approved invoice terms (A7)
   Minor credit_balance = 0;
   bool paperless = true;
   std::string created_at;

@@ -7,7 +7,8 @@ PaymentPolicy load_payment_policy(store::Db& db, int64_t tenant_id) {
   store::Query q(db,
                  "SELECT max_digital_amount, max_digital_payments, digital_window_days, "
                  "convenience_fee, returned_payment_fee, micro_deposit_tries, micro_deposit_days, "
-                 "autopay_on, autopay_retry_days, receipt_digest_hour, refund_run_days "
+                 "autopay_on, autopay_retry_days, receipt_digest_hour, refund_run_days, "
+                 "require_payment_method "
                  "FROM payment_policies WHERE tenant_id = ?",
                  tenant_id);
   if (!q.next()) return p;
@@ -22,6 +23,7 @@ PaymentPolicy load_payment_policy(store::Db& db, int64_t tenant_id) {
   p.autopay_retry_days = q.text(8);
   p.receipt_digest_hour = static_cast<int>(q.i64(9));
   p.refund_run_days = q.text(10);
+  p.require_payment_method = q.i64(11) != 0;
   return p;
 }
 

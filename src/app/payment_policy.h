@@ -20,6 +20,7 @@ struct PaymentPolicy {
   std::string autopay_retry_days = "3,5,7";
   int receipt_digest_hour = 18;
   std::string refund_run_days = "1,15";
+  bool require_payment_method = true;  // A7: no subscription starts without one (or terms)
 };
 
 PaymentPolicy load_payment_policy(store::Db& db, int64_t tenant_id);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/accounts.h"
 #include "app/catalog.h"
 #include "app/internal.h"
 
@@ -237,6 +238,7 @@ void cancel_loaded(Ctx& ctx, const Loaded& l, Date d) {
 
 SubscriptionRec create_subscription(Ctx& ctx, const NewSubscription& s) {
   int64_t billing = detail::lock_billing_account(ctx, s.account_id, "account_id");
+  require_billing_ready(ctx, billing);
   std::string stream;
   bool recurring;
   Minor unit;

@@ -33,6 +33,7 @@ Response create_account(Call& c) {
   if (a.bill_to_parent && !a.parent_id)
     invalid("bill_to_parent", "bill_to_parent needs a parent_id");
   a.paperless = opt_bool(b, "paperless").value_or(true);
+  a.invoice_terms = opt_bool(b, "invoice_terms").value_or(false);
   return created(to_json(app::create_account(*c.ctx, a)));
 }
 
@@ -102,6 +103,13 @@ void add_account_routes(std::vector<Route>& t) {
   t.push_back({.method = "GET", .pattern = "/v1/accounts", .access = Access::Read,
                .handler = list_accounts, .summary = "List accounts", .response = "Account",
                .list = true});
+  t.push_back({.method = "POST", .pattern = "/v1/accounts/{id}/invoice-terms", .access = Access::Write,
+               .handler = [](Call& c) { return ok(to_json(app::set_invoice_terms(*c.ctx, c.id(), true))); },
+               .summary = "Approve invoice terms: the account's subscriptions may start without a payment method (A7)",
+               .response = "Account"});
+  t.push_back({.method = "DELETE", .pattern = "/v1/accounts/{id}/invoice-terms", .access = Access::Write,
+               .handler = [](Call& c) { return ok(to_json(app::set_invoice_terms(*c.ctx, c.id(), false))); },
+               .summary = "Withdraw approved invoice terms", .response = "Account"});
   t.push_back({.method = "GET", .pattern = "/v1/accounts/{id}", .access = Access::Read,
                .handler = get_account, .summary = "Get an account", .response = "Account"});
   t.push_back({.method = "PATCH", .pattern = "/v1/accounts/{id}", .access = Access::Write,

@@ -80,6 +80,7 @@ json::value to_json(const app::Account& a) {
   o["billing_account_id"] = a.billing_account_id;
   o["credit_balance"] = a.credit_balance;
   o["paperless"] = a.paperless;
+  o["invoice_terms"] = a.invoice_terms;
   o["created_at"] = a.created_at;
   return o;
 }

@@ -54,14 +54,16 @@ constexpr const char* kSchemas = R"JSON({
   "parent_id": {"type": "integer", "nullable": true}, "bill_to_parent": {"type": "boolean"},
   "billing_account_id": {"type": "integer"},
   "credit_balance": {"$ref": "#/components/schemas/Money"},
-  "paperless": {"type": "boolean"}, "created_at": {"type": "string"}}},
+  "paperless": {"type": "boolean"}, "created_at": {"type": "string"},
+  "invoice_terms": {"type": "boolean", "description": "staff approved invoice terms (A7)"}}},
 "NewAccount": {"type": "object", "required": ["name"], "properties": {
   "number": {"type": "string", "description": "unique per tenant; generated when absent"},
   "name": {"type": "string"}, "last_name": {"type": "string"}, "company": {"type": "string"},
   "emails": {"type": "array", "items": {"type": "string"}}, "address": {"type": "string"},
   "language": {"type": "string", "enum": ["en", "zh-CN"]},
   "parent_id": {"type": "integer"}, "bill_to_parent": {"type": "boolean"},
-  "paperless": {"type": "boolean"}}},
+  "paperless": {"type": "boolean"},
+  "invoice_terms": {"type": "boolean", "description": "approve invoice terms at once: subscriptions may start without a payment method (A7)"}}},
 "AccountPatch": {"type": "object", "properties": {
   "name": {"type": "string"}, "last_name": {"type": "string"}, "company": {"type": "string"},
   "emails": {"type": "array", "items": {"type": "string"}}, "address": {"type": "string"},

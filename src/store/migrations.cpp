@@ -575,6 +575,13 @@ CREATE UNIQUE INDEX payments_request ON payments (tenant_id, request_key);
 CREATE INDEX payments_open ON payments (tenant_id, status, id)
   WHERE status IN ('processing', 'succeeded', 'pending');
 )SQL",
+    // 15: billing before provisioning (A7) is a policy, on for new tenants; tenants that
+    // exist at this upgrade keep starting subscriptions as before until they turn it on.
+    R"SQL(
+ALTER TABLE payment_policies ADD COLUMN require_payment_method INTEGER NOT NULL DEFAULT 1;
+INSERT INTO payment_policies (tenant_id, require_payment_method)
+  SELECT id, 0 FROM tenants WHERE id NOT IN (SELECT tenant_id FROM payment_policies);
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

@@ -146,6 +146,7 @@ class AppTest : public ::testing::Test {
       a.emails = {"billing@example.com"};
       a.parent_id = parent;
       a.bill_to_parent = bill_to_parent;
+      a.invoice_terms = true;  // billed on terms: subscriptions start without a method (A7)
       return app::create_account(c, a);
     });
   }

@@ -31,6 +31,7 @@ class NotifyFlowTest : public AppTest {
       a.emails = {"ap@" + name + ".example", "cfo@" + name + ".example"};
       a.paperless = paperless;
       a.address = "1 Main St\nWillmar, MN 56201";
+      a.invoice_terms = true;
       return app::create_account(c, a);
     });
   }

@@ -45,7 +45,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
     voided = open;
     tx.commit();
   }
-  // Schema 6's shape: what migrations 7 to 14 added is not there yet, and the void invoice
+  // Schema 6's shape: what migrations 7 to 15 added is not there yet, and the void invoice
   // kept the credit it had applied (which had gone back to the account).
   {
     store::Tx tx(*db, true);

@@ -118,7 +118,8 @@ class RouterTest : public ::testing::Test {
   }
   // An account with a monthly subscription: returns the account id.
   int64_t make_billable_account() {
-    int64_t acc = create("/v1/accounts", R"({"name":"Bob","emails":["bob@example.com"]})");
+    int64_t acc = create("/v1/accounts",
+                         R"({"name":"Bob","emails":["bob@example.com"],"invoice_terms":true})");
     int64_t prod = create("/v1/products", R"({"name":"Managed services"})");
     int64_t price = create("/v1/prices", json::serialize(json::object{
         {"product_id", prod}, {"kind", "recurring"}, {"timing", "advance"},

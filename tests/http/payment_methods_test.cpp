@@ -188,6 +188,48 @@ TEST_F(PaymentMethods, AParentSharesMethodsWithItsChildren) {
   EXPECT_EQ(list[0].as_object().at("last4"), "4242");
 }
 
+// Billing before provisioning (A7): no subscription starts until the billing account (or
+// the parent it inherits from) can pay or has approved invoice terms.
+TEST_F(PaymentMethods, ASubscriptionNeedsAUsableMethodOrApprovedTerms) {
+  int64_t prod = create("/v1/products", R"({"name":"Managed services"})");
+  int64_t price = create("/v1/prices", json::serialize(json::object{
+      {"product_id", prod}, {"kind", "recurring"}, {"timing", "advance"},
+      {"interval", "month"}, {"unit_amount", 10000}}));
+  auto subscribe = [&](int64_t acc) {
+    return post("/v1/subscriptions", json::serialize(json::object{
+        {"account_id", acc}, {"price_id", price}, {"quantity", 1}}));
+  };
+  int64_t acc = create("/v1/accounts", R"({"name":"Bob"})");
+  Response r = subscribe(acc);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(error_code(r), "failed_precondition");
+  EXPECT_NE(r.body.find("no usable payment method"), std::string::npos) << r.body;
+  // An unverified bank account is not usable yet.
+  add_bank(acc, "000123456789");
+  EXPECT_EQ(subscribe(acc).status, 409);
+  EXPECT_EQ(add(acc, R"({"token":")" + card("4242424242424242") + R"("})").status, 201);
+  EXPECT_EQ(subscribe(acc).status, 201);
+
+  int64_t terms = create("/v1/accounts", R"({"name":"Terms Co"})");
+  EXPECT_EQ(subscribe(terms).status, 409);
+  Response t = post("/v1/accounts/" + std::to_string(terms) + "/invoice-terms", "");
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_EQ(body(t).at("invoice_terms"), true);
+  EXPECT_EQ(subscribe(terms).status, 201);
+  EXPECT_EQ(call("DELETE", "/v1/accounts/" + std::to_string(terms) + "/invoice-terms").status, 200);
+  EXPECT_EQ(subscribe(terms).status, 409);
+
+  // A child: its parent's shared method, or its parent's terms.
+  int64_t parent = create("/v1/accounts", R"({"name":"HQ","invoice_terms":true})");
+  int64_t child = create("/v1/accounts", json::serialize(json::object{{"name", "Branch"}, {"parent_id", parent}}));
+  EXPECT_EQ(subscribe(child).status, 201);
+  int64_t parent2 = create("/v1/accounts", R"({"name":"HQ2"})");
+  int64_t child2 = create("/v1/accounts", json::serialize(json::object{{"name", "Branch2"}, {"parent_id", parent2}}));
+  EXPECT_EQ(subscribe(child2).status, 409);
+  add(parent2, R"({"token":")" + card("5555555555554444") + R"(","shared_with_children":true})");
+  EXPECT_EQ(subscribe(child2).status, 201);
+}
+
 // Everything the database holds: the SQLite file's bytes, or every row of every table of
 // the test's PostgreSQL schema as text.
 std::string everything_stored(store::Db& db, const std::string& url) {

@@ -15,7 +15,8 @@ with TempDir() as d:
             return srv.request(method, path, body, key=kw.pop("k", key), **kw)
 
         st, acct, _ = call("POST", "/v1/accounts", {"name": "Lakeside Dental", "last_name": "Olsen",
-                                                   "emails": ["ap@lakeside.example"]})
+                                                   "emails": ["ap@lakeside.example"],
+                                                   "invoice_terms": True})
         c.eq("create account", st, 201)
         st, prod, _ = call("POST", "/v1/products", {"name": "Managed desktop"})
         st, price, _ = call("POST", "/v1/prices", {"product_id": prod["id"], "kind": "recurring",

@@ -224,7 +224,8 @@ def setup(srv):
 
     rng = random.Random(SEED)
     accounts = [call("/v1/accounts", {"name": f"Customer {i}",
-                                      "emails": [f"ap{i}@example.com"]})["id"]
+                                      "emails": [f"ap{i}@example.com"],
+                                      "invoice_terms": True})["id"]
                 for i in range(N_ACCOUNTS)]
     seats = call("/v1/products", {"name": "Managed seats"})["id"]
     storage = call("/v1/products", {"name": "Backup storage"})["id"]

@@ -70,7 +70,7 @@ with TempDir() as d:
         for i in range(ACCOUNTS):
             addr = f"ap{i:03d}@crashy{i % 7}.example"
             st, a, _ = call("POST", "/v1/accounts", {"number": f"C-{i:03d}", "name": f"Customer {i}",
-                                                    "emails": [addr]})
+                                                    "emails": [addr], "invoice_terms": True})
             assert st == 201, a
             emails_of[a["id"]] = [addr]
             st, s, _ = call("POST", "/v1/subscriptions", {"account_id": a["id"], "price_id": price["id"],

@@ -59,7 +59,7 @@ with TempDir() as d:
 
         accts = []
         for a in ACCOUNTS:
-            st, acct, _ = call("POST", "/v1/accounts", a)
+            st, acct, _ = call("POST", "/v1/accounts", {**a, "invoice_terms": True})
             c.eq(f"account {a['number']} created", st, 201)
             accts.append(acct)
         st, prod, _ = call("POST", "/v1/products", {"name": "Fibre 1 Gbit/s"})

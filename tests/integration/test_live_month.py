@@ -54,7 +54,8 @@ with TempDir() as d:
         emails_of = {}
         for i in range(ACCOUNTS):
             st, acct, _ = call(a, "POST", "/v1/accounts", {"number": f"M-{i}", "name": f"Month {i}",
-                                                         "emails": [f"ap{i}@month.example"]})
+                                                         "emails": [f"ap{i}@month.example"],
+                                                         "invoice_terms": True})
             emails_of[acct["id"]] = acct["emails"]
             st, _, _ = call(a, "POST", "/v1/subscriptions", {"account_id": acct["id"], "price_id": price["id"],
                                                             "quantity": 1, "start_date": START.isoformat()})

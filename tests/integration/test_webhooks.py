@@ -62,7 +62,8 @@ with TempDir() as d:
         c.true("the secret is not shown again", "secret" not in got)
 
         st, acct, _ = call("POST", "/v1/accounts", {"number": "H-1", "name": "Hooked Dental",
-                                                   "emails": ["ap@hooked.example"], "language": "en"})
+                                                   "emails": ["ap@hooked.example"], "language": "en",
+                                                   "invoice_terms": True})
         c.eq("account created", st, 201)
         st, prod, _ = call("POST", "/v1/products", {"name": "Uplink"})
         st, price, _ = call("POST", "/v1/prices", {"product_id": prod["id"], "kind": "recurring",
