@@ -1,5 +1,6 @@
 #include "app/jobs.h"
 
+#include "app/autopay.h"
 #include "app/processor_payments.h"
 
 #include <spdlog/spdlog.h>
@@ -84,6 +85,7 @@ void perform(store::Db& db, const Clock& clock, int64_t tenant_id, const std::st
       Caller c{*env, db, tenant_id, "system", worker};
       resolve_processing(c, std::chrono::minutes(5));
       settle_payments(c);
+      run_autopay(c);
     }
     return;
   }

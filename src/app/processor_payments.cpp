@@ -118,7 +118,7 @@ Plan plan(Ctx& ctx, const PaymentRequest& in) {
   if (sum != p.amount)
     invalid("parts", "the parts add up to " + minor_to_decimal(sum) + ", not the amount " +
                          minor_to_decimal(p.amount));
-  if (new_digital > 0) {
+  if (new_digital > 0 && !in.pre_authorized) {
     auto since = ctx.now - std::chrono::days(policy.digital_window_days);
     int64_t recent = store::one_int(ctx.db, kRecentDigital, ctx.tenant.id, in.account_id,
                                     format_instant(since));

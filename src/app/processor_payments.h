@@ -37,6 +37,9 @@ struct PaymentRequest {
   std::optional<int64_t> method_id;
   std::string request_key;  // the Idempotency-Key: a repeat returns the same payment
   std::string channel = "api";  // api | portal | autopay | scheduled
+  // Autopay and scheduled payments were agreed in advance: the count of card payments in a
+  // window (D5) does not apply to them (the per-transaction limit does).
+  bool pre_authorized = false;
 };
 
 // What a payment would cost before it is confirmed (the fee shown first, D5).

@@ -4,6 +4,7 @@
 // posts to Stripe): the card or bank account number goes there, a token comes back, and
 // only the token reaches Remit's API. It needs no API key (a browser calls it) and keeps
 // nothing but the sandbox's own record; no log line holds its body.
+#include "app/autopay.h"
 #include "app/payment_methods.h"
 #include "app/processor.h"
 #include "http/errors.h"
@@ -107,9 +108,37 @@ Response sandbox_token(Call& c) {
   return created(o);
 }
 
+json::value autopay_json(const app::Autopay& a) {
+  return json::object{{"id", a.id}, {"account_id", a.account_id}, {"stream", a.stream},
+                      {"method_id", a.method_id ? json::value(*a.method_id) : nullptr},
+                      {"created_at", a.created_at}};
+}
+
 }  // namespace
 
 void add_payment_method_routes(std::vector<Route>& t) {
+  t.push_back({.method = "POST", .pattern = "/v1/accounts/{id}/autopay", .access = Access::Write,
+               .handler = [](Call& c) {
+                 auto& b = c.body();
+                 return created(autopay_json(app::enroll_autopay(
+                     *c.ctx, c.id(), req_string(b, "stream", 40), opt_id(b, "method_id"))));
+               },
+               .summary = "Enrol an invoice stream in AutoPay (the method, or the preferred one)",
+               .status = 201, .request = "AutopayNew", .response = "Autopay"});
+  t.push_back({.method = "GET", .pattern = "/v1/accounts/{id}/autopay", .access = Access::Read,
+               .handler = [](Call& c) {
+                 json::array out;
+                 for (auto& a : app::list_autopay(*c.ctx, c.id())) out.push_back(autopay_json(a));
+                 return ok(json::object{{"data", out}, {"has_more", false}});
+               },
+               .summary = "The account's AutoPay enrolments", .response = "Autopay", .list = true});
+  t.push_back({.method = "DELETE", .pattern = "/v1/accounts/{id}/autopay/{stream}",
+               .access = Access::Write,
+               .handler = [](Call& c) {
+                 app::cancel_autopay(*c.ctx, c.id(), c.param("stream"));
+                 return ok(json::object{{"stream", c.param("stream")}, {"deleted", true}});
+               },
+               .summary = "Cancel AutoPay for a stream", .response = "Deleted"});
   t.push_back({.method = "POST", .pattern = "/sandbox/v1/tokens", .access = Access::Open,
                .handler = sandbox_token,
                .summary = "Sandbox processor: a card, bank account or wallet becomes a token "

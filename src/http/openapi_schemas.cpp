@@ -399,6 +399,11 @@ constexpr const char* kSchemas = R"JSON({
   "bank_fee": {"allOf": [{"$ref": "#/components/schemas/Money"}], "description": "the bank's fee, charged on with the tenant's returned-payment fee"}}},
 "JanitorResult": {"type": "object", "properties": {"resolved": {"type": "integer"}}},
 "SettleResult": {"type": "object", "properties": {"settled": {"type": "integer"}, "returned": {"type": "integer"}}},
+"AutopayNew": {"type": "object", "required": ["stream"], "properties": {
+  "stream": {"type": "string"}, "method_id": {"type": "integer", "description": "default: the preferred method at each charge"}}},
+"Autopay": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "stream": {"type": "string"},
+  "method_id": {"type": "integer", "nullable": true}, "created_at": {"type": "string"}}},
 "MicroDeposits": {"type": "object", "required": ["amounts"], "properties": {
   "amounts": {"type": "array", "items": {"type": "integer"}, "description": "the two amounts in cents, either order"}}}
 })JSON";

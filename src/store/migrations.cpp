@@ -582,10 +582,27 @@ ALTER TABLE payment_policies ADD COLUMN require_payment_method INTEGER NOT NULL 
 INSERT INTO payment_policies (tenant_id, require_payment_method)
   SELECT id, 0 FROM tenants WHERE id NOT IN (SELECT tenant_id FROM payment_policies);
 )SQL",
+    // 16: autopay enrolments (D8), one active per account and stream; the method, or the
+    // account's preferred one when none is named.
+    R"SQL(
+CREATE TABLE autopay_enrollments (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  stream TEXT NOT NULL,
+  method_id INTEGER,
+  created_at TEXT NOT NULL,
+  cancelled_at TEXT
+);
+CREATE INDEX autopay_account ON autopay_enrollments (tenant_id, account_id, stream);
+CREATE INDEX invoices_open_due ON invoices (tenant_id, status, due_date);
+)SQL",
+    // 17: PostgreSQL only: autopay_enrollments keyed by tenant first.
+    rekey({"autopay_enrollments"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

@@ -200,5 +200,56 @@ TEST_F(Paying, SettlementMovesClearingToCashAndAReturnReopens) {
   EXPECT_EQ(body(post("/v1/payments/settle", "")).at("returned"), 0);  // once
 }
 
+TEST_F(Paying, AutopayChargesThePreferredMethodOnTheDueDate) {
+  int64_t m = card("4242424242424242");
+  ASSERT_EQ(call("PATCH", "/v1/payment-methods/" + std::to_string(m), R"({"preferred":true})").status, 200);
+  Response e = post("/v1/accounts/" + a_ + "/autopay", R"({"stream":"main"})");
+  ASSERT_EQ(e.status, 201) << e.body;
+  std::string due_date(invoice().at("due_date").as_string());
+  // The day before: nothing.
+  auto day_before = *parse_date(due_date) - date::days{1};
+  ASSERT_EQ(post("/v1/clock/advance", R"({"to":")" + format_date(day_before) + "\"}").status, 200);
+  EXPECT_EQ(invoice().at("status"), "open");
+  ASSERT_EQ(post("/v1/clock/advance", R"({"to":")" + due_date + "\"}").status, 200);
+  EXPECT_EQ(invoice().at("status"), "paid");
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments WHERE channel = 'autopay' AND "
+                                 "status = 'succeeded' AND fee = 175"),
+            1);
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":10})").status, 200);
+  EXPECT_EQ(sandbox("kind = 'charge'"), 1);  // once
+}
+
+TEST_F(Paying, AFailedAutopayIsRetriedOnThePolicysDaysThenStops) {
+  int64_t m = card("4000000000000341");  // saves, every charge declined
+  Response e = post("/v1/accounts/" + a_ + "/autopay",
+                    json::serialize(json::object{{"stream", "main"}, {"method_id", m}}));
+  ASSERT_EQ(e.status, 201) << e.body;
+  std::string due_date(invoice().at("due_date").as_string());
+  ASSERT_EQ(post("/v1/clock/advance", R"({"to":")" + due_date + "\"}").status, 200);
+  EXPECT_EQ(sandbox("kind = 'charge'"), 1);
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":3})").status, 200);
+  EXPECT_EQ(sandbox("kind = 'charge'"), 2);
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":20})").status, 200);
+  EXPECT_EQ(sandbox("kind = 'charge'"), 4);  // due date, +3, +5, +7
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM events WHERE type = 'payment.failed'"), 4);
+  EXPECT_EQ(invoice().at("status"), "open");
+  // Cancelled: no more.
+  EXPECT_EQ(call("DELETE", "/v1/accounts/" + a_ + "/autopay/main").status, 200);
+  EXPECT_EQ(body(get("/v1/accounts/" + a_ + "/autopay")).at("data").as_array().size(), 0u);
+}
+
+TEST_F(Paying, AutopayNeedsAUsableMethod) {
+  Response r = post("/v1/accounts/" + a_ + "/autopay", R"({"stream":"main"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(error_field(r), "method_id");
+  int64_t b = method(R"({"bank_account":{"routing_number":"110000000","account_number":"000123456789"}})",
+                     R"(,"holder_name":"Bob","account_type":"checking","mandate":{"text":"I authorize debits."})");
+  r = post("/v1/accounts/" + a_ + "/autopay",
+           json::serialize(json::object{{"stream", "main"}, {"method_id", b}}));
+  EXPECT_EQ(r.status, 400);  // not verified yet
+  EXPECT_EQ(error_field(r), "method_id");
+  EXPECT_EQ(error_field(post("/v1/accounts/" + a_ + "/autopay", R"({"stream":"nope"})")), "stream");
+}
+
 }  // namespace
 }  // namespace remit::http::testing
