@@ -30,11 +30,6 @@ constexpr const char* kBalance =
     "COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due ELSE 0 END), 0) "
     "FROM invoices WHERE tenant_id = ? AND account_id = ? AND status = 'open'";
 
-std::string join_emails(const std::vector<std::string>& v) {
-  std::string s;
-  for (auto& e : v) s += (s.empty() ? "" : ",") + e;
-  return s;
-}
 
 
 void validate_emails(const std::vector<std::string>& v) {
@@ -90,6 +85,12 @@ void approve_terms(Ctx& ctx, int64_t id) {
   audit(ctx, "account.invoice_terms_approved", "account", id);
 }
 }  // namespace
+
+std::string join_emails(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& e : v) s += (s.empty() ? "" : ",") + e;
+  return s;
+}
 
 Account set_invoice_terms(Ctx& ctx, int64_t id, bool approved) {
   get_account(ctx, id);

@@ -39,5 +39,6 @@ Balance account_balance(Ctx& ctx, int64_t id);
 
 // Email addresses as stored (accounts.emails, outbox.recipients): comma-separated.
 std::vector<std::string> split_emails(const std::string& stored);
+std::string join_emails(const std::vector<std::string>& emails);  // as stored: comma-separated
 
 }  // namespace remit::app

@@ -2,6 +2,7 @@
 // and their reversal. Allocation and postings are the domain's (domain/ledger.h).
 #include <sodium.h>
 
+#include "app/accounts.h"
 #include "app/internal.h"
 #include "app/invoices.h"
 #include "app/outbox.h"
@@ -223,7 +224,10 @@ Payment return_payment(Ctx& ctx, int64_t id, const std::string& code, Minor bank
                 format_instant(ctx.now));
   audit(ctx, "payment.returned", "payment", id, code);
   Payment r = get_payment(ctx, id);
-  record_event(ctx, "payment.returned", "payment", id, payment_data(r));
+  Notices n(ctx);
+  n.event("payment.returned", "payment", id, payment_data(r));
+  n.email("payment_returned", id, join_emails(get_account(ctx, p.account_id).emails));
+  n.write();
   return r;
 }
 

@@ -24,7 +24,7 @@ constexpr const char* kInsert =
 constexpr const char* kByRequest =
     "SELECT id FROM payments WHERE tenant_id = ? AND request_key = ?";
 constexpr const char* kParts =
-    "SELECT id, account_id, method, amount, fee, token, status, targets, confirmation "
+    "SELECT id, account_id, method, amount, fee, token, status, targets, confirmation, channel "
     "FROM payments WHERE tenant_id = ? AND (id = ? OR group_id = ?) ORDER BY id";
 constexpr const char* kRecentDigital =
     "SELECT COUNT(*) FROM payments WHERE tenant_id = ? AND account_id = ? AND method IN "
@@ -40,7 +40,7 @@ struct Part {
   int64_t id = 0, account_id = 0;
   std::string method;
   Minor amount = 0, fee = 0;
-  std::string token, status, targets, confirmation;
+  std::string token, status, targets, confirmation, channel;
 };
 
 std::vector<Part> load_parts(store::Db& db, int64_t tenant, int64_t group) {
@@ -48,7 +48,7 @@ std::vector<Part> load_parts(store::Db& db, int64_t tenant, int64_t group) {
   Query q(db, kParts, tenant, group, group);
   while (q.next())
     out.push_back({q.i64(0), q.i64(1), q.text(2), q.i64(3), q.i64(4), q.text(5), q.text(6),
-                   q.text(7), q.text(8)});
+                   q.text(7), q.text(8), q.text(9)});
   return out;
 }
 
@@ -230,6 +230,7 @@ void record_outcomes(Caller& c, int64_t group, const std::vector<Answer>& answer
   detail::lock_account(ctx, parts[0].account_id);
   parts = load_parts(c.db, c.tenant_id, group);  // read again under the lock
   Notices n(ctx);
+  std::string contacts = join_emails(get_account(ctx, parts[0].account_id).emails);
   for (auto& a : answers) {
     auto it = std::find_if(parts.begin(), parts.end(), [&](auto& p) { return p.id == a.id; });
     if (it == parts.end() || it->status != "processing" || a.status == ChargeStatus::Unknown)
@@ -242,6 +243,9 @@ void record_outcomes(Caller& c, int64_t group, const std::vector<Answer>& answer
                   a.voided ? "voided" : "failed", a.code, a.reference, c.tenant_id, p.id);
       audit(ctx, a.voided ? "payment.voided" : "payment.failed", "payment", p.id, a.code);
       if (!a.voided) n.event("payment.failed", "payment", p.id, payment_data(get_payment(ctx, p.id)));
+      // Someone paying now sees the refusal; an automatic payment's is mailed (D8).
+      if (!a.voided && (p.channel == "autopay" || p.channel == "scheduled"))
+        n.email("payment_failed", p.id, contacts);
       continue;
     }
     // Taken: to the chosen invoices still open, else oldest due first; the rest is credit.
@@ -264,6 +268,7 @@ void record_outcomes(Caller& c, int64_t group, const std::vector<Answer>& answer
       detail::post_ledger(c.db, c.tenant_id, ctx.today, domain::fee_postings(p.id, p.fee));
     audit(ctx, "payment.succeeded", "payment", p.id, minor_to_decimal(p.amount));
     n.event("payment.succeeded", "payment", p.id, payment_data(get_payment(ctx, p.id)));
+    n.email("payment_receipt", p.id, contacts);  // D11: every payment
   }
   n.write();
   tx.commit();

@@ -9,6 +9,7 @@
 #include "app/accounts.h"
 #include "app/invoices.h"
 #include "app/view_links.h"
+#include "domain/instruments.h"
 #include "notify/mime.h"
 #include "render/i18n.h"
 #include "render/invoice_pdf.h"
@@ -86,9 +87,67 @@ std::string message_id(const app::NotifySettings& s, int64_t tenant_id, int64_t 
   return fmt::format("t{}.o{}@{}", tenant_id, outbox_id, host_of(s.public_url));
 }
 
+namespace {
+// A receipt (D11), a failed automatic payment's notice (D8) or a returned payment's (D10).
+app::OutgoingMail compose_payment_email(store::Db& db, const app::Env& env, app::Ctx& ctx,
+                                        const app::OutboxRec& row) {
+  const app::Tenant& tenant = ctx.tenant;
+  app::Payment p = app::get_payment(ctx, row.entity_id.value_or(0));
+  app::Account acct = app::get_account(ctx, p.account_id);
+  render::Lang lang = render::lang_of(acct.language);
+  auto money = [&](Minor m) { return render::format_money(m, tenant.currency, lang); };
+  std::string reason = !p.return_code.empty() ? p.return_code : p.failure_code;
+  std::vector<std::pair<const char*, std::string>> args{
+      {"amount", money(p.amount + p.fee)}, {"confirmation", p.confirmation}, {"reason", reason}};
+  bool automatic = p.channel == "autopay" || p.channel == "scheduled";
+  std::string kind = row.topic.substr(std::string_view("payment_").size());
+  std::string intro_key = kind == "receipt" ? (automatic ? "mail_receipt_auto_intro" : "mail_receipt_intro")
+                                            : "mail_" + row.topic + "_intro";
+  json::object d = catalog(lang);
+  d["subject"] = fill(render::phrase("mail_" + (kind == "receipt" ? std::string("receipt") : row.topic) + "_subject", lang), args);
+  d["intro"] = fill(render::phrase(intro_key, lang), args);
+  d["name"] = acct.name;
+  d["account_number"] = acct.number;
+  std::string numbers;
+  std::optional<app::Invoice> first;
+  for (auto& a : p.applications) {
+    app::Invoice inv = app::get_invoice(ctx, a.invoice_id);
+    numbers += (numbers.empty() ? "" : ", ") + inv.number_text();
+    if (!first) first = inv;
+  }
+  if (!numbers.empty()) d["invoices"] = numbers;
+  d["amount"] = money(p.amount);
+  if (p.fee > 0) {
+    d["fee"] = money(p.fee);
+    d["total"] = money(p.amount + p.fee);
+  }
+  d["method"] = p.method_last4.empty() ? p.method : p.method_brand + " " + domain::masked(p.method_last4);
+  d["confirmation"] = p.confirmation;
+  d["date"] = render::format_date(p.received_date, lang);
+  d["provider"] = tenant.name;
+  d["remit_to"] = tenant.remit_to;
+  d["test_mode"] = tenant.test_mode;
+  std::string data = json::serialize(d);
+  MailContent m;
+  m.from_name = tenant.name;
+  m.from_addr = tenant.email.empty() ? env.notify.mail_from : tenant.email;
+  m.to = app::split_emails(row.recipients);
+  m.subject = std::string(d["subject"].as_string());
+  m.text = render_template("payment.txt", data);
+  m.html = render_template("payment.html", data);
+  if (kind == "receipt" && automatic && first)  // a copy of the invoice with automatic payments
+    m.attachments.push_back({first->number_text() + ".pdf", "application/pdf",
+                             render::render_invoice_pdf(tenant, acct, *first)});
+  m.message_id = message_id(env.notify, tenant.id, row.id);
+  m.date = ctx.now;
+  return app::OutgoingMail{m.from_addr, m.to, m.message_id, build_mime(m)};
+}
+}  // namespace
+
 app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::OutboxRec& row) {
   store::Tx tx(db, false);
   app::Ctx ctx = app::make_ctx(db, env.clock, row.tenant_id, "system");
+  if (row.topic.starts_with("payment_")) return compose_payment_email(db, env, ctx, row);
   const app::Tenant& tenant = ctx.tenant;
   std::optional<app::CreditNote> note;
   int64_t invoice_id = row.entity_id.value_or(0);

@@ -11,10 +11,10 @@ namespace remit::payments {
 namespace {
 
 constexpr size_t kRecordLength = 94;
-constexpr uint64_t kHashModulus = 10'000'000'000;      // the entry hash keeps 10 digits
-constexpr int64_t kMaxTotal = 999'999'999'999;          // 12-digit control totals
-constexpr uint64_t kMaxBatchCount = 999'999;            // 6 digits (also blocks, batch counts)
-constexpr uint64_t kMaxFileCount = 99'999'999;          // 8 digits: the file's entry/addenda count
+constexpr uint64_t kHashModulus = 10'000'000'000;  // the entry hash keeps 10 digits
+constexpr int64_t kMaxTotal = 999'999'999'999;     // 12-digit control totals
+constexpr uint64_t kMaxBatchCount = 999'999;       // 6 digits (also blocks, batch counts)
+constexpr uint64_t kMaxFileCount = 99'999'999;     // 8 digits: the file's entry/addenda count
 
 // One field of a record: 1-based inclusive positions as NACHA lists them, and the name errors
 // give it. Writer and parser both use these, so they cannot disagree on a position.
@@ -32,8 +32,9 @@ constexpr Field type{1, 1, "record_type"}, priority{2, 3, "priority_code"},
     blocking{38, 39, "blocking_factor"}, format{40, 40, "format_code"},
     destination_name{41, 63, "immediate_destination_name"},
     origin_name{64, 86, "immediate_origin_name"}, reference{87, 94, "reference_code"};
-constexpr Field all[] = {type,   priority, destination,      origin,      date,     time, modifier,
-                         record_size, blocking, format, destination_name, origin_name, reference};
+constexpr Field all[] = {
+    type,        priority, destination, origin,           date,        time,     modifier,
+    record_size, blocking, format,      destination_name, origin_name, reference};
 }  // namespace fh
 
 namespace bh {  // Batch Header (5)
@@ -41,13 +42,12 @@ constexpr Field type{1, 1, "record_type"}, service_class{2, 4, "service_class_co
     company_name{5, 20, "company_name"}, discretionary{21, 40, "company_discretionary_data"},
     company_id{41, 50, "company_identification"}, sec{51, 53, "sec_code"},
     description{54, 63, "company_entry_description"},
-    descriptive_date{64, 69, "company_descriptive_date"},
-    effective{70, 75, "effective_entry_date"}, settlement{76, 78, "settlement_date"},
-    status{79, 79, "originator_status_code"}, odfi{80, 87, "odfi_identification"},
-    batch_number{88, 94, "batch_number"};
-constexpr Field all[] = {type,        service_class,    company_name, discretionary, company_id,
-                         sec,         description,      descriptive_date, effective, settlement,
-                         status,      odfi,             batch_number};
+    descriptive_date{64, 69, "company_descriptive_date"}, effective{70, 75, "effective_entry_date"},
+    settlement{76, 78, "settlement_date"}, status{79, 79, "originator_status_code"},
+    odfi{80, 87, "odfi_identification"}, batch_number{88, 94, "batch_number"};
+constexpr Field all[] = {type,   service_class, company_name,     discretionary, company_id,
+                         sec,    description,   descriptive_date, effective,     settlement,
+                         status, odfi,          batch_number};
 }  // namespace bh
 
 namespace ed {  // Entry Detail (6)
@@ -94,9 +94,9 @@ constexpr Field all[] = {type,       service_class, count,    hash, debit,      
 
 namespace fc {  // File Control (9)
 constexpr Field type{1, 1, "record_type"}, batches{2, 7, "batch_count"},
-    blocks{8, 13, "block_count"}, count{14, 21, "entry_addenda_count"},
-    hash{22, 31, "entry_hash"}, debit{32, 43, "total_debit_amount"},
-    credit{44, 55, "total_credit_amount"}, reserved{56, 94, "reserved"};
+    blocks{8, 13, "block_count"}, count{14, 21, "entry_addenda_count"}, hash{22, 31, "entry_hash"},
+    debit{32, 43, "total_debit_amount"}, credit{44, 55, "total_credit_amount"},
+    reserved{56, 94, "reserved"};
 constexpr Field all[] = {type, batches, blocks, count, hash, debit, credit, reserved};
 }  // namespace fc
 
@@ -129,10 +129,14 @@ const char* bad_text(std::string_view s) {
 }
 const char* too_long(size_t max) {
   switch (max) {
-    case 2: return "must be at most 2 characters";
-    case 10: return "must be at most 10 characters";
-    case 15: return "must be at most 15 characters";
-    default: return "must be at most 17 characters";
+    case 2:
+      return "must be at most 2 characters";
+    case 10:
+      return "must be at most 10 characters";
+    case 15:
+      return "must be at most 15 characters";
+    default:
+      return "must be at most 17 characters";
   }
 }
 // An identifier is never cut: a shortened account number would pay someone else.
@@ -217,9 +221,11 @@ std::optional<Fault> entry_rule_fault(int service_class, std::string_view sec,
     return Fault{"transaction_code", "a debit in a credits-only batch (service class 220)"};
   if (service_class == 225 && !debit)
     return Fault{"transaction_code", "a credit in a debits-only batch (service class 225)"};
-  if (e.returned && e.change) return Fault{"change", "an entry carries a return or a change, not both"};
+  if (e.returned && e.change)
+    return Fault{"change", "an entry carries a return or a change, not both"};
   if (return_code_tx(e.transaction_code) && !e.returned && !e.change)
-    return Fault{"transaction_code", "21, 26, 31 and 36 are for returns and changes (addenda 99 or 98)"};
+    return Fault{"transaction_code",
+                 "21, 26, 31 and 36 are for returns and changes (addenda 99 or 98)"};
   if (sec == "COR" && !e.change)
     return Fault{"change", "every entry of a COR batch carries a change (addenda 98)"};
   if (e.change) {
@@ -297,7 +303,8 @@ class Writer {
     if (f_.batches.size() > kMaxBatchCount) fail("batches", "at most 999999 batches");
     if (file.count > kMaxFileCount) fail("batches", "at most 99999999 entries and addenda");
     if (file.debit > kMaxTotal) fail("batches", "the debits exceed 999999999999 cents (12 digits)");
-    if (file.credit > kMaxTotal) fail("batches", "the credits exceed 999999999999 cents (12 digits)");
+    if (file.credit > kMaxTotal)
+      fail("batches", "the credits exceed 999999999999 cents (12 digits)");
     size_t blocks = (records + 9) / 10;
     if (blocks > kMaxBatchCount) fail("batches", "the file exceeds 999999 blocks");
 
@@ -339,7 +346,8 @@ class Writer {
     yymmdd(f_.file_creation_date, ok);
     if (!ok) fail("file_creation_date", "must be a date in 2000-2099");
     auto t = f_.file_creation_time.count();
-    if (t < 0 || t >= 24 * 60) fail("file_creation_time", "must be 0 to 1439 minutes after midnight");
+    if (t < 0 || t >= 24 * 60)
+      fail("file_creation_time", "must be 0 to 1439 minutes after midnight");
     char m = f_.file_id_modifier;
     if (!(is_digit(m) || (m >= 'A' && m <= 'Z'))) fail("file_id_modifier", "must be A-Z or 0-9");
     if (auto e = bad_text(f_.immediate_destination_name)) fail("immediate_destination_name", e);
@@ -380,8 +388,7 @@ class Writer {
         fail_entry(i, j, "account_number", m);
       if (e.amount < 0 || e.amount > kMaxNachaAmount)
         fail_entry(i, j, "amount", "must be 0 to 9999999999 cents");
-      if (auto m = bad_identifier(e.individual_id, 15, false))
-        fail_entry(i, j, "individual_id", m);
+      if (auto m = bad_identifier(e.individual_id, 15, false)) fail_entry(i, j, "individual_id", m);
       if (auto m = bad_text(e.individual_name)) fail_entry(i, j, "individual_name", m);
       if (auto m = bad_identifier(e.discretionary_data, 2, false))
         fail_entry(i, j, "discretionary_data", m);
@@ -423,8 +430,10 @@ class Writer {
     r.raw(fh::priority, "01");
     r.raw(fh::destination, " ");
     r.raw({5, 13, ""}, f_.immediate_destination);
-    if (f_.immediate_origin.size() == 9) r.raw({15, 23, ""}, f_.immediate_origin);
-    else r.raw(fh::origin, f_.immediate_origin);
+    if (f_.immediate_origin.size() == 9)
+      r.raw({15, 23, ""}, f_.immediate_origin);
+    else
+      r.raw(fh::origin, f_.immediate_origin);
     bool ok;
     r.number(fh::date, uint64_t(yymmdd(f_.file_creation_date, ok)));
     auto t = f_.file_creation_time.count();
@@ -538,7 +547,10 @@ class Parser {
 
   NachaFile run() {
     NachaFile f;
-    if (!next()) fail(fh::type, "the file is empty; it starts with a file header (1)");
+    if (!next()) {
+      line_ = 1;
+      fail(fh::type, "the file is empty; it starts with a file header (1)");
+    }
     check_length();
     if (rec_[0] != '1') fail_order("a file header (1)");
     scan(fh::all);
@@ -563,6 +575,7 @@ class Parser {
             scan(bh::all);
             batch = &f.batches.emplace_back();
             read_batch_header(*batch);
+            batch->entries.reserve(entries_ahead());
             bt = Totals{};
             st = State::Batch;
           } else if (t == '9') {
@@ -579,8 +592,10 @@ class Parser {
             NachaEntry& e = batch->entries.emplace_back();
             entry_line = line_;
             bool addenda = read_entry(e, bt);
-            if (addenda) st = State::Addenda;
-            else finish_entry(*batch, e, entry_line);
+            if (addenda)
+              st = State::Addenda;
+            else
+              finish_entry(*batch, e, entry_line);
           } else if (t == '8') {
             scan(bc::all);
             read_batch_control(*batch, bt);
@@ -590,8 +605,9 @@ class Parser {
             ft.credit += bt.credit;
             st = State::File;
           } else if (t == '7') {
-            fail("record_type", "an addenda (7) follows only an entry whose addenda indicator "
-                                "is 1, and only one");
+            fail("record_type",
+                 "an addenda (7) follows only an entry whose addenda indicator "
+                 "is 1, and only one");
           } else {
             fail_order("an entry (6) or the batch control (8)");
           }
@@ -606,7 +622,8 @@ class Parser {
           st = State::Batch;
           break;
         }
-        case State::Done: break;
+        case State::Done:
+          break;
       }
     }
     if (st != State::Done) {
@@ -627,6 +644,23 @@ class Parser {
     if (!rec_.empty() && rec_.back() == '\r') rec_.remove_suffix(1);
     ++line_;
     return true;
+  }
+
+  // The entry records (6) before the next batch control: a look at the first byte and the
+  // length of each line, so the batch's vector is allocated once (growing it costs more than
+  // the parse). Only full-length lines count, so a hostile input cannot reserve more than a
+  // few times its own size.
+  size_t entries_ahead() const {
+    size_t n = 0;
+    std::string_view r = rest_;
+    while (!r.empty() && (r[0] == '6' || r[0] == '7')) {
+      const void* nl = std::memchr(r.data(), '\n', r.size());
+      size_t len = nl ? size_t(static_cast<const char*>(nl) - r.data()) : r.size();
+      if (len != kRecordLength && !(len == kRecordLength + 1 && r[kRecordLength] == '\r')) break;
+      n += r[0] == '6';
+      r.remove_prefix(nl ? len + 1 : len);
+    }
+    return n;
   }
 
   [[noreturn]] void fail_at(size_t line, std::string_view field, std::string_view message) const {
@@ -681,8 +715,8 @@ class Parser {
     auto s = at(f);
     if (!digits(s, 6)) fail(f, "not a number");
     auto v = digits_value(s);
-    date::year_month_day ymd{date::year{2000 + int(v / 10000)}, date::month{unsigned(v / 100 % 100)},
-                             date::day{unsigned(v % 100)}};
+    date::year_month_day ymd{date::year{2000 + int(v / 10000)},
+                             date::month{unsigned(v / 100 % 100)}, date::day{unsigned(v % 100)}};
     if (!ymd.ok()) fail(f, fmt::format("{} is not a valid YYMMDD date", s));
     return Date{ymd};
   }
@@ -763,17 +797,21 @@ class Parser {
 
   void read_addenda(NachaEntry& e) {
     auto type = at(ad::addenda_type);
+    if (type != "98" && type != "99")
+      fail(ad::addenda_type,
+           digits(type, 2)
+               ? fmt::format("{} is not read (only 98, a change, and 99, a return)", type)
+               : std::string("must be 98 (a change) or 99 (a return)"));
     if (type == "99") {
       scan(ar::all);
       Return& r = e.returned.emplace();
       r.code = text(ar::code);
       r.original_trace = std::string(at(ar::original_trace));
-      auto dod = at(ar::date_of_death);
-      if (dod != "      ") r.date_of_death = date(ar::date_of_death);
+      if (at(ar::date_of_death) != "      ") r.date_of_death = date(ar::date_of_death);
       r.original_rdfi = std::string(at(ar::original_rdfi));
       r.addenda_information = text(ar::information);
       if (auto f = return_fault(r)) fail(f->field, f->message);
-    } else if (type == "98") {
+    } else {
       scan(ac::all);
       Change& c = e.change.emplace();
       c.code = text(ac::code);
@@ -794,13 +832,10 @@ class Parser {
         c.corrected_data = text_of(data);
       }
       if (auto f = change_fault(c)) fail(f->field, f->message);
-    } else {
-      scan(ar::all);
-      fail(ad::addenda_type, fmt::format("{} is not read (only 98, a change, and 99, a return)", type));
     }
     if (at(ad::trace) != e.trace_number)
-      fail(ad::trace, fmt::format("{} is not the entry's trace number {}", at(ad::trace),
-                                  e.trace_number));
+      fail(ad::trace,
+           fmt::format("{} is not the entry's trace number {}", at(ad::trace), e.trace_number));
   }
 
   void finish_entry(const NachaBatch& b, const NachaEntry& e, size_t line) const {
@@ -818,16 +853,18 @@ class Parser {
     if (b.entries.empty()) fail("entries", "a batch needs at least one entry (6)");
     auto sc = number(bc::service_class);
     if (sc != uint64_t(b.service_class_code))
-      fail(bc::service_class, fmt::format("{} but the batch header says {}", sc, b.service_class_code));
+      fail(bc::service_class,
+           fmt::format("{} but the batch header says {}", sc, b.service_class_code));
     if (auto v = number(bc::count); v != t.count) disagree(bc::count, v, t.count);
     if (auto v = number(bc::hash); v != t.hash % kHashModulus)
       disagree(bc::hash, v, t.hash % kHashModulus);
-    if (auto v = number(bc::debit); v != uint64_t(t.debit)) disagree(bc::debit, v, uint64_t(t.debit));
+    if (auto v = number(bc::debit); v != uint64_t(t.debit))
+      disagree(bc::debit, v, uint64_t(t.debit));
     if (auto v = number(bc::credit); v != uint64_t(t.credit))
       disagree(bc::credit, v, uint64_t(t.credit));
     if (auto id = text(bc::company_id); id != b.company_identification)
-      fail(bc::company_id, fmt::format("'{}' but the batch header says '{}'", id,
-                                       b.company_identification));
+      fail(bc::company_id,
+           fmt::format("'{}' but the batch header says '{}'", id, b.company_identification));
     if (auto odfi = at(bc::odfi); odfi != b.odfi_identification)
       fail(bc::odfi, fmt::format("{} but the batch header says {}", odfi, b.odfi_identification));
     if (auto n = number(bc::batch_number); n != uint64_t(b.batch_number))
@@ -842,7 +879,8 @@ class Parser {
     if (auto v = number(fc::count); v != t.count) disagree(fc::count, v, t.count);
     if (auto v = number(fc::hash); v != t.hash % kHashModulus)
       disagree(fc::hash, v, t.hash % kHashModulus);
-    if (auto v = number(fc::debit); v != uint64_t(t.debit)) disagree(fc::debit, v, uint64_t(t.debit));
+    if (auto v = number(fc::debit); v != uint64_t(t.debit))
+      disagree(fc::debit, v, uint64_t(t.debit));
     if (auto v = number(fc::credit); v != uint64_t(t.credit))
       disagree(fc::credit, v, uint64_t(t.credit));
   }
@@ -859,7 +897,9 @@ bool nacha_is_debit(int transaction_code) {
 }
 
 std::string nacha_trace_number(std::string_view odfi, uint32_t sequence) {
-  return fmt::format("{:0>8}{:07}", odfi.substr(0, 8), sequence % 10'000'000);
+  if (!digits(odfi, 8)) invalid("odfi_identification", "must be 8 digits");
+  if (sequence > 9'999'999) invalid("sequence", "must be 0 to 9999999 (7 digits)");
+  return fmt::format("{}{:07}", odfi, sequence);
 }
 
 std::string write_nacha(const NachaFile& f) { return Writer(f).run(); }

@@ -4,6 +4,8 @@
 // cash and a returned debit reopens the invoice and charges the fee. The sandbox's own books
 // are compared with Remit's, and `verify` passes after each.
 #include "app/invoices.h"
+#include "app/outbox.h"
+#include "notify/email.h"
 #include "http_fixture.h"
 
 namespace remit::http::testing {
@@ -67,6 +69,19 @@ class Paying : public RouterTest {
   int64_t ledger(const std::string& book) {
     return store::one_int(*db_, "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE book = ?", book);
   }
+  // The first email of `topic` in the outbox, composed as delivery would.
+  std::string receipt(const std::string& topic) {
+    store::Query q(*db_, "SELECT id FROM outbox WHERE topic = ? ORDER BY id LIMIT 1", topic);
+    if (!q.next()) return "(no " + topic + " email)";
+    int64_t id = q.i64(0);
+    store::Tx tx(*db_, false);
+    app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
+    for (auto& r : app::list_outbox(ctx, {}, {.after = id - 1, .limit = 1}).items) {
+      tx.commit();
+      return notify::compose_email(*db_, env_->env, r).data;
+    }
+    return "(gone)";
+  }
   int64_t acc_ = 0, inv_ = 0, due_ = 0;
   std::string a_;
 };
@@ -90,6 +105,17 @@ TEST_F(Paying, ACardPaysTheInvoiceWithItsFeeAtOnce) {
   EXPECT_EQ(ledger("clearing"), due_ + 175);
   EXPECT_EQ(ledger("fee_revenue"), -175);
   EXPECT_EQ(sandbox("kind = 'charge' AND amount = " + std::to_string(due_ + 175)), 1);
+
+  // The e-receipt (D11): account, invoice, amount, fee, masked card, confirmation.
+  std::string text = receipt("payment_receipt");
+  EXPECT_NE(text.find("Payment received: $201.75, confirmation " +
+                      std::string(b.at("confirmation").as_string())),
+            std::string::npos) << text;
+  for (std::string want : {"Account number: ", "Invoices: ", "Amount: $200.00",
+                           "Convenience fee: $1.75", "Total: $201.75"})
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  EXPECT_NE(text.find("visa =E2=80=A2=E2=80=A2=E2=80=A2=E2=80=A24242"), std::string::npos) << text;
+  EXPECT_EQ(text.find("4242424242424242"), std::string::npos);
 }
 
 TEST_F(Paying, ADeclineChangesNothing) {
@@ -198,6 +224,7 @@ TEST_F(Paying, SettlementMovesClearingToCashAndAReturnReopens) {
                                  "description LIKE 'Returned payment fee%R01)'"),
             1);
   EXPECT_EQ(body(post("/v1/payments/settle", "")).at("returned"), 0);  // once
+  EXPECT_NE(receipt("payment_returned").find("R01"), std::string::npos);
 }
 
 TEST_F(Paying, AutopayChargesThePreferredMethodOnTheDueDate) {
@@ -232,6 +259,8 @@ TEST_F(Paying, AFailedAutopayIsRetriedOnThePolicysDaysThenStops) {
   ASSERT_EQ(post("/v1/clock/advance", R"({"days":20})").status, 200);
   EXPECT_EQ(sandbox("kind = 'charge'"), 4);  // due date, +3, +5, +7
   EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM events WHERE type = 'payment.failed'"), 4);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM outbox WHERE topic = 'payment_failed'"), 4);
+  EXPECT_NE(receipt("payment_failed").find("did not go through"), std::string::npos);
   EXPECT_EQ(invoice().at("status"), "open");
   // Cancelled: no more.
   EXPECT_EQ(call("DELETE", "/v1/accounts/" + a_ + "/autopay/main").status, 200);
