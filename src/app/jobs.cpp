@@ -2,6 +2,7 @@
 
 #include "app/autopay.h"
 #include "app/processor_payments.h"
+#include "app/scheduled_payments.h"
 
 #include <spdlog/spdlog.h>
 
@@ -85,6 +86,7 @@ void perform(store::Db& db, const Clock& clock, int64_t tenant_id, const std::st
       Caller c{*env, db, tenant_id, "system", worker};
       resolve_processing(c, std::chrono::minutes(5));
       settle_payments(c);
+      run_scheduled_payments(c);
       run_autopay(c);
     }
     return;

@@ -19,7 +19,8 @@
 //
 // The daily job of day D runs, in order: the bill runs due on D (every stream's boundary up
 // to D); then, given an Env, the payment janitor (payments the processor never answered),
-// settlement and returns (app/processor_payments.h), and autopay (app/autopay.h). Invoice delivery follows through the
+// settlement and returns (app/processor_payments.h), the scheduled payments of the day
+// (app/scheduled_payments.h) and autopay (app/autopay.h). Invoice delivery follows through the
 // outbox (app/outbox.h), whose rows the bill runs wrote.
 #include <chrono>
 

@@ -2,6 +2,7 @@
 // and the janitor and settlement runs for operators and test clocks.
 #include "app/invoices.h"
 #include "app/processor_payments.h"
+#include "app/scheduled_payments.h"
 #include "http/handler_util.h"
 
 namespace remit::http {
@@ -69,9 +70,65 @@ Response return_payment(Call& c) {
                                         opt_money(b, "bank_fee", 0, 100000).value_or(0))));
 }
 
+json::value scheduled_json(const app::ScheduledPayment& s) {
+  json::array ids;
+  for (auto id : s.invoice_ids) ids.push_back(id);
+  return json::object{{"id", s.id},         {"account_id", s.account_id}, {"method_id", s.method_id},
+                      {"invoice_ids", ids}, {"amount", s.amount},         {"run_on", s.run_on},
+                      {"status", s.status},
+                      {"payment_id", s.payment_id ? json::value(*s.payment_id) : nullptr},
+                      {"created_at", s.created_at}};
+}
+
+Response schedule(Call& c) {
+  auto& b = c.body();
+  app::NewScheduledPayment s;
+  s.account_id = c.id();
+  s.method_id = req_id(b, "method_id");
+  auto run_on = opt_date(b, "run_on");
+  if (!run_on) invalid("run_on", "run_on is required: YYYY-MM-DD");
+  s.run_on = *run_on;
+  if (b.contains("invoice_ids")) {
+    if (!b.at("invoice_ids").is_array()) invalid("invoice_ids", "must be a list of invoice ids");
+    auto& a = b.at("invoice_ids").as_array();
+    for (size_t i = 0; i < a.size() && i < 100; ++i) {
+      if (!a[i].is_int64()) invalid("invoice_ids[" + std::to_string(i) + "]", "must be an invoice id");
+      s.invoice_ids.push_back(a[i].as_int64());
+    }
+  }
+  s.amount = opt_money(b, "amount", 1);
+  return created(scheduled_json(app::schedule_payment(*c.ctx, s)));
+}
+
 }  // namespace
 
 void add_processor_payment_routes(std::vector<Route>& t) {
+  t.push_back({.method = "POST", .pattern = "/v1/accounts/{id}/scheduled-payments",
+               .access = Access::Write, .handler = schedule,
+               .summary = "Schedule a payment for a day on or before the invoices' due date",
+               .status = 201, .request = "ScheduledPaymentNew", .response = "ScheduledPayment"});
+  t.push_back({.method = "GET", .pattern = "/v1/accounts/{id}/scheduled-payments",
+               .access = Access::Read,
+               .handler = [](Call& c) {
+                 json::array out;
+                 for (auto& s : app::list_scheduled_payments(*c.ctx, c.id())) out.push_back(scheduled_json(s));
+                 return ok(json::object{{"data", out}, {"has_more", false}});
+               },
+               .summary = "The account's scheduled payments", .response = "ScheduledPayment", .list = true});
+  t.push_back({.method = "PATCH", .pattern = "/v1/scheduled-payments/{id}", .access = Access::Write,
+               .handler = [](Call& c) {
+                 auto& b = c.body();
+                 app::ScheduledPaymentPatch p{opt_id(b, "method_id"), opt_money(b, "amount", 1),
+                                              opt_date(b, "run_on")};
+                 return ok(scheduled_json(app::update_scheduled_payment(*c.ctx, c.id(), p)));
+               },
+               .summary = "Change a scheduled payment's method, amount or day (before its day)",
+               .request = "ScheduledPaymentPatch", .response = "ScheduledPayment"});
+  t.push_back({.method = "DELETE", .pattern = "/v1/scheduled-payments/{id}", .access = Access::Write,
+               .handler = [](Call& c) {
+                 return ok(scheduled_json(app::cancel_scheduled_payment(*c.ctx, c.id())));
+               },
+               .summary = "Cancel a scheduled payment (before its day)", .response = "ScheduledPayment"});
   t.push_back({.method = "POST", .pattern = "/v1/payments/quote", .access = Access::Read,
                .handler = quote, .summary = "What a payment would cost: its convenience fees, before confirming",
                .request = "PaymentRequest", .response = "PaymentQuote", .own_tx = true});

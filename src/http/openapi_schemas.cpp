@@ -404,6 +404,19 @@ constexpr const char* kSchemas = R"JSON({
 "Autopay": {"type": "object", "properties": {
   "id": {"type": "integer"}, "account_id": {"type": "integer"}, "stream": {"type": "string"},
   "method_id": {"type": "integer", "nullable": true}, "created_at": {"type": "string"}}},
+"ScheduledPaymentNew": {"type": "object", "required": ["method_id", "run_on"], "properties": {
+  "method_id": {"type": "integer"}, "run_on": {"$ref": "#/components/schemas/Date"},
+  "invoice_ids": {"type": "array", "items": {"type": "integer"}},
+  "amount": {"allOf": [{"$ref": "#/components/schemas/Money"}], "description": "default: what the invoices owe"}}},
+"ScheduledPaymentPatch": {"type": "object", "properties": {
+  "method_id": {"type": "integer"}, "run_on": {"$ref": "#/components/schemas/Date"},
+  "amount": {"$ref": "#/components/schemas/Money"}}},
+"ScheduledPayment": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "method_id": {"type": "integer"},
+  "invoice_ids": {"type": "array", "items": {"type": "integer"}},
+  "amount": {"$ref": "#/components/schemas/Money"}, "run_on": {"$ref": "#/components/schemas/Date"},
+  "status": {"type": "string", "enum": ["scheduled", "paid", "failed", "cancelled"]},
+  "payment_id": {"type": "integer", "nullable": true}, "created_at": {"type": "string"}}},
 "MicroDeposits": {"type": "object", "required": ["amounts"], "properties": {
   "amounts": {"type": "array", "items": {"type": "integer"}, "description": "the two amounts in cents, either order"}}}
 })JSON";

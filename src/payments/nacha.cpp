@@ -673,8 +673,8 @@ class Parser {
   [[noreturn]] void fail(const Field& f, std::string_view message) const { fail(f.name, message); }
   [[noreturn]] void fail_order(std::string_view expected) const {
     char t = rec_[0];
-    fail("record_type", is_printable(t) ? fmt::format("expected {} found '{}'", expected, t)
-                                        : fmt::format("expected {} found byte 0x{:02x}", expected,
+    fail("record_type", is_printable(t) ? fmt::format("expected {}, found '{}'", expected, t)
+                                        : fmt::format("expected {}, found byte 0x{:02x}", expected,
                                                       unsigned(static_cast<unsigned char>(t))));
   }
 

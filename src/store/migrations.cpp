@@ -599,10 +599,40 @@ CREATE INDEX invoices_open_due ON invoices (tenant_id, status, due_date);
 )SQL",
     // 17: PostgreSQL only: autopay_enrollments keyed by tenant first.
     rekey({"autopay_enrollments"}),
+    // 18: scheduled payments (D9) and refunds to the original method (D12).
+    R"SQL(
+CREATE TABLE scheduled_payments (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  method_id INTEGER NOT NULL,
+  invoice_ids TEXT NOT NULL DEFAULT '',
+  amount INTEGER NOT NULL,
+  run_on TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'scheduled',
+  payment_id INTEGER,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX scheduled_due ON scheduled_payments (tenant_id, status, run_on);
+CREATE TABLE refunds (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  payment_id INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  processor_ref TEXT NOT NULL DEFAULT '',
+  failure_code TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE INDEX refunds_payment ON refunds (tenant_id, payment_id);
+)SQL",
+    // 19: PostgreSQL only: the same, keyed by tenant first.
+    rekey({"scheduled_payments", "refunds"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

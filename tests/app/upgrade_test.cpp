@@ -45,7 +45,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
     voided = open;
     tx.commit();
   }
-  // Schema 6's shape: what migrations 7 to 17 added is not there yet, and the void invoice
+  // Schema 6's shape: what migrations 7 to 19 added is not there yet, and the void invoice
   // kept the credit it had applied (which had gone back to the account).
   {
     store::Tx tx(*db, true);
@@ -60,6 +60,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "payment_methods; DROP TABLE payment_policies; DROP TABLE invoice_terms_approvals; "
         "DROP TABLE sandbox_tokens; DROP TABLE sandbox_transactions; "
         "DROP INDEX payments_request; DROP INDEX payments_open; DROP TABLE autopay_enrollments; "
+        "DROP TABLE scheduled_payments; DROP TABLE refunds; "
         "DROP INDEX invoices_open_due; "
         "ALTER TABLE payments DROP COLUMN fee; "
         "ALTER TABLE payments DROP COLUMN method_id; "

@@ -82,6 +82,9 @@ class Paying : public RouterTest {
     }
     return "(gone)";
   }
+  Date clock_day() {
+    return *parse_date(std::string(body(get("/v1/clock")).at("today").as_string()));
+  }
   int64_t acc_ = 0, inv_ = 0, due_ = 0;
   std::string a_;
 };
@@ -278,6 +281,39 @@ TEST_F(Paying, AutopayNeedsAUsableMethod) {
   EXPECT_EQ(r.status, 400);  // not verified yet
   EXPECT_EQ(error_field(r), "method_id");
   EXPECT_EQ(error_field(post("/v1/accounts/" + a_ + "/autopay", R"({"stream":"nope"})")), "stream");
+}
+
+TEST_F(Paying, AScheduledPaymentRunsOnItsDayAndCanChangeUntilThen) {
+  int64_t m = card("4242424242424242");
+  std::string due_date(invoice().at("due_date").as_string());
+  std::string day = format_date(clock_day() + date::days{5});
+  auto schedule = [&](const json::object& extra) {
+    json::object o{{"method_id", m}, {"invoice_ids", json::array{inv_}}};
+    for (auto& [k, v] : extra) o[k] = v;
+    return post("/v1/accounts/" + a_ + "/scheduled-payments", json::serialize(o));
+  };
+  EXPECT_EQ(error_field(schedule({{"run_on", "2024-12-31"}})), "run_on");  // in the past
+  auto after_due = format_date(*parse_date(due_date) + date::days{1});
+  EXPECT_EQ(error_field(schedule({{"run_on", after_due}})), "run_on");
+  Response r = schedule({{"run_on", day}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  int64_t id = body(r).at("id").as_int64();
+  EXPECT_EQ(body(r).at("amount"), due_);
+  std::string target = "/v1/scheduled-payments/" + std::to_string(id);
+  Response p = call("PATCH", target, R"({"amount":5000})");
+  ASSERT_EQ(p.status, 200) << p.body;
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":5})").status, 200);
+  auto s = body(get("/v1/accounts/" + a_ + "/scheduled-payments")).at("data").as_array()[0].as_object();
+  EXPECT_EQ(s.at("status"), "paid");
+  EXPECT_EQ(invoice().at("amount_due"), due_ - 5000);
+  EXPECT_EQ(call("PATCH", target, R"({"amount":6000})").status, 409);  // its day has passed
+  EXPECT_EQ(call("DELETE", target).status, 409);
+  // Another, cancelled before its day: never charged.
+  Response r2 = schedule({{"run_on", format_date(clock_day() + date::days{2})}});
+  ASSERT_EQ(r2.status, 201) << r2.body;
+  EXPECT_EQ(call("DELETE", "/v1/scheduled-payments/" + std::to_string(body(r2).at("id").as_int64())).status, 200);
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":3})").status, 200);
+  EXPECT_EQ(sandbox("kind = 'charge'"), 1);
 }
 
 }  // namespace
