@@ -245,7 +245,7 @@ Payment get_payment(Ctx& ctx, int64_t id) {
     applied += q.i64(1);
   }
   bool applied_status = p.status == "succeeded" || p.status == "pending" || p.status == "settled";
-  p.unapplied = applied_status ? p.amount - applied : 0;
+  p.unapplied = applied_status ? p.amount - p.refunded - applied : 0;
   return p;
 }
 

@@ -63,7 +63,7 @@ constexpr const char* kInvoices =
 // Each payment with its applications and its ledger legs by book.
 constexpr const char* kPayments =
     "SELECT p.id, p.status, p.amount, pa.h, pa.l, pa.neg, cash.h, cash.l, cr.h, cr.l, ar.h, ar.l, "
-    "p.fee, fr.h, fr.l "
+    "p.fee, fr.h, fr.l, p.refunded "
     "FROM payments p "
     "LEFT JOIN (SELECT payment_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l, "
     "  SUM(CASE WHEN amount <= 0 THEN 1 ELSE 0 END) AS neg FROM payment_applications "
@@ -151,7 +151,7 @@ std::string check_payment(Query& q) {
   std::string status = q.text(1);
   // cash: the funds, in cash or still in the processor's clearing, with the fee
   Wide amount = q.i64(2), apps = wide(q, 3), cash = wide(q, 6), credit = wide(q, 8),
-       ar = wide(q, 10), fee = q.i64(12), fee_revenue = wide(q, 13);
+       ar = wide(q, 10), fee = q.i64(12), fee_revenue = wide(q, 13), refunded = q.i64(15);
   int64_t non_positive = q.null(5) ? 0 : q.i64(5);
   if (status == "reversed" || status == "returned") {
     if (apps || cash || credit || ar || fee_revenue)
@@ -171,8 +171,12 @@ std::string check_payment(Query& q) {
     return fmt::format("applications {} exceed its amount {}", str(apps), str(amount));
   if (-fee_revenue != fee)
     return fmt::format("fee {} but ledger fee revenue {}", str(fee), str(-fee_revenue));
-  if (cash != amount + fee)
-    return fmt::format("amount {} and fee {} but ledger funds {}", str(amount), str(fee), str(cash));
+  if (refunded < 0 || refunded > amount)
+    return fmt::format("refunded {} of its amount {}", str(refunded), str(amount));
+  if (cash != amount + fee - refunded)
+    return fmt::format("amount {}, fee {} and refunds {} but ledger funds {}", str(amount),
+                       str(fee), str(refunded), str(cash));
+  amount -= refunded;  // what it still pays
   if (-credit != amount - apps)
     return fmt::format("unapplied rest {} but ledger credit {}", str(amount - apps), str(-credit));
   if (-ar != apps)

@@ -2,6 +2,7 @@
 // and the janitor and settlement runs for operators and test clocks.
 #include "app/invoices.h"
 #include "app/processor_payments.h"
+#include "app/refunds.h"
 #include "app/scheduled_payments.h"
 #include "http/handler_util.h"
 
@@ -142,6 +143,19 @@ void add_processor_payment_routes(std::vector<Route>& t) {
                .handler = return_payment,
                .summary = "Record a returned payment (bank debit or cheque): reversed, fees charged",
                .request = "PaymentReturn", .response = "Payment"});
+  t.push_back({.method = "POST", .pattern = "/v1/payments/{id}/refund", .access = Access::Write,
+               .handler = [](Call& c) {
+                 auto& b = c.body();
+                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 auto r = app::refund_payment(caller, c.id(), req_money(b, "amount", 1),
+                                              opt_string(b, "reason", 500).value_or(""));
+                 return json_reply(r.status == "processing" ? 202 : 201,
+                                   json::object{{"id", r.id}, {"payment_id", r.payment_id},
+                                                {"amount", r.amount}, {"reason", r.reason},
+                                                {"status", r.status}, {"created_at", r.created_at}});
+               },
+               .summary = "Refund all or part of a card or wallet payment to its method (the fee is kept)",
+               .status = 201, .request = "RefundNew", .response = "Refund", .own_tx = true});
   t.push_back({.method = "POST", .pattern = "/v1/payments/janitor", .access = Access::Write,
                .handler = [](Call& c) {
                  app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};

@@ -417,6 +417,13 @@ constexpr const char* kSchemas = R"JSON({
   "amount": {"$ref": "#/components/schemas/Money"}, "run_on": {"$ref": "#/components/schemas/Date"},
   "status": {"type": "string", "enum": ["scheduled", "paid", "failed", "cancelled"]},
   "payment_id": {"type": "integer", "nullable": true}, "created_at": {"type": "string"}}},
+"RefundNew": {"type": "object", "required": ["amount"], "properties": {
+  "amount": {"$ref": "#/components/schemas/Money"}, "reason": {"type": "string"}}},
+"Refund": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "payment_id": {"type": "integer"},
+  "amount": {"$ref": "#/components/schemas/Money"}, "reason": {"type": "string"},
+  "status": {"type": "string", "enum": ["processing", "succeeded", "failed"]},
+  "created_at": {"type": "string"}}},
 "MicroDeposits": {"type": "object", "required": ["amounts"], "properties": {
   "amounts": {"type": "array", "items": {"type": "integer"}, "description": "the two amounts in cents, either order"}}}
 })JSON";

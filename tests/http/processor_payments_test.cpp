@@ -316,5 +316,31 @@ TEST_F(Paying, AScheduledPaymentRunsOnItsDayAndCanChangeUntilThen) {
   EXPECT_EQ(sandbox("kind = 'charge'"), 1);
 }
 
+TEST_F(Paying, ARefundGoesBackToTheCardAndReopensWhatItPaidKeepingTheFee) {
+  int64_t m = card("4242424242424242");
+  Response r = pay({{"amount", due_ + 3000}, {"method_id", m}});  // 30.00 left as credit
+  ASSERT_EQ(r.status, 201) << r.body;
+  int64_t pid = body(r).at("parts").as_array()[0].at("id").as_int64();
+  std::string target = "/v1/payments/" + std::to_string(pid) + "/refund";
+  Response f = post(target, json::serialize(json::object{{"amount", due_ + 3001}}));
+  EXPECT_EQ(f.status, 400);  // at most the amount: the fee is kept
+  EXPECT_EQ(error_field(f), "amount");
+  Response a = post(target, R"({"amount":5000,"reason":"overbilled"})");
+  ASSERT_EQ(a.status, 201) << a.body;
+  EXPECT_EQ(body(a).at("status"), "succeeded");
+  // 30.00 from the credit it left, 20.00 from the invoice, which reopens.
+  EXPECT_EQ(invoice().at("status"), "open");
+  EXPECT_EQ(invoice().at("amount_due"), 2000);
+  EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), 0);
+  EXPECT_EQ(sandbox("kind = 'refund' AND amount = 5000 AND state = 'succeeded'"), 1);
+  EXPECT_EQ(ledger("fee_revenue"), -175);
+  EXPECT_EQ(body(get("/v1/payments/" + std::to_string(pid))).at("refunded"), 5000);
+  // The rest, in full.
+  ASSERT_EQ(post(target, json::serialize(json::object{{"amount", due_ - 2000}})).status, 201);
+  EXPECT_EQ(invoice().at("amount_due"), due_);
+  EXPECT_EQ(post(target, R"({"amount":1})").status, 400);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM events WHERE type = 'payment.refunded'"), 2);
+}
+
 }  // namespace
 }  // namespace remit::http::testing
