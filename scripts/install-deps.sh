@@ -12,6 +12,7 @@ pkgs=(
   libpq-dev postgresql-15 postgresql-client-15
   curl python3
   libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd nodejs
+  clang-14 libclang-rt-14-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -79,6 +79,9 @@ struct Env {
   std::function<std::unique_ptr<HttpClient>()> http;    // one per delivering thread
   NotifySettings notify;
   std::function<std::unique_ptr<PaymentProcessor>()> processor;  // one per thread
+  // How long a claimed job is held before another worker may take it again (serve
+  // --job-lease); also for the jobs a clock move runs itself.
+  std::chrono::seconds job_lease{300};
 };
 
 }  // namespace remit::app

@@ -179,6 +179,7 @@ int run_due_jobs(store::Db& db, const Clock& clock, const JobOptions& opt) {
 void finish_days(store::Db& db, const Clock& clock, int64_t tenant_id, Date through,
                  const std::string& worker, Env* env) {
   JobOptions opt{.env = env, .worker = worker, .tenant_id = tenant_id};
+  if (env) opt.lease = env->job_lease;
   for (int spins = 0;; ++spins) {
     run_due_jobs(db, clock, opt);
     {

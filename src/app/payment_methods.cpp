@@ -273,8 +273,7 @@ MicroDepositCheck verify_micro_deposits(Ctx& ctx, int64_t id, Minor first, Minor
                amounts == fmt::format("{},{}", second, first);
   if (match) {
     store::exec(ctx.db,
-                "UPDATE payment_methods SET status = 'active', micro_amounts = '' "
-                "WHERE tenant_id = ? AND id = ?",
+                "UPDATE payment_methods SET status = 'active' WHERE tenant_id = ? AND id = ?",
                 ctx.tenant.id, id);
     audit(ctx, "payment_method.verified", "payment_method", id);
     PaymentMethod v = get_payment_method(ctx, id);
@@ -284,10 +283,9 @@ MicroDepositCheck verify_micro_deposits(Ctx& ctx, int64_t id, Minor first, Minor
   int max = load_payment_policy(ctx.db, ctx.tenant.id).micro_deposit_tries;
   store::exec(ctx.db,
               "UPDATE payment_methods SET micro_tries = micro_tries + 1, status = CASE WHEN "
-              "micro_tries + 1 >= ? THEN 'verification_failed' ELSE status END, micro_amounts = "
-              "CASE WHEN micro_tries + 1 >= ? THEN '' ELSE micro_amounts END "
+              "micro_tries + 1 >= ? THEN 'verification_failed' ELSE status END "
               "WHERE tenant_id = ? AND id = ?",
-              max, max, ctx.tenant.id, id);
+              max, ctx.tenant.id, id);
   audit(ctx, "payment_method.verify_failed", "payment_method", id);
   return {false, get_payment_method(ctx, id)};
 }

@@ -110,6 +110,16 @@ class PaymentProcessor {
   virtual ProcessorResult credit(const ChargeRequest& r) = 0;
   // The transaction made under this key, as of `at`.
   virtual TxStatus status(const std::string& idempotency_key, Instant at) = 0;
+  // For a processor whose bank debits and credits Remit originates in a NACHA file of its own
+  // (the sandbox, a bank's ACH origination): the routing and account number behind a bank
+  // token, for that file only (never stored or shown). nullopt when the processor originates
+  // them itself (Stripe, Authorize.net).
+  struct BankNumbers {
+    std::string routing, account;
+  };
+  virtual std::optional<BankNumbers> bank_numbers_for_file(const std::string& token) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace remit::app

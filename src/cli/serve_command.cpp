@@ -54,6 +54,7 @@ void add_serve_command(CLI::App& app, Globals& g) {
     o.io_threads = io_threads;
     o.db_threads = db_threads;
     Runtime rt(g);
+    rt.env.job_lease = std::chrono::seconds(std::max(1, job_lease));
     const Clock& clock = rt.clock;
     std::string key;
     {
@@ -68,7 +69,7 @@ void add_serve_command(CLI::App& app, Globals& g) {
     http::Server server(o, router);
     server.start();
     app::Workers background(rt.env, workers, fmt::format("pid{}:{}", getpid(), server.port()),
-                            std::chrono::seconds(std::max(1, job_lease)));
+                            rt.env.job_lease);
     notify::DeliveryWorkers delivery(
         rt.env, senders, {.lease = std::chrono::seconds(std::max(1, send_lease))});
     fmt::print("Remit is serving {} at http://{}:{}/  (health: /healthz, API: /v1, docs: /v1/openapi.json)\n",

@@ -5,6 +5,7 @@
 #include "app/refunds.h"
 #include "app/scheduled_payments.h"
 #include "http/handler_util.h"
+#include "payments/bank_files.h"
 
 namespace remit::http {
 namespace {
@@ -104,6 +105,40 @@ Response schedule(Call& c) {
 }  // namespace
 
 void add_processor_payment_routes(std::vector<Route>& t) {
+  t.push_back({.method = "GET", .pattern = "/v1/bank-files", .access = Access::Write,
+               .handler = [](Call& c) {
+                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 std::optional<std::string> d = query_date(c.query, "date");
+                 Date day;
+                 {
+                   store::Tx tx(*c.db, false);
+                   day = d ? *parse_date(*d)
+                           : app::make_ctx(*c.db, c.svc.clock, c.tenant_id, c.actor).today;
+                 }
+                 Response r;
+                 r.content_type = "text/plain; charset=us-ascii";
+                 r.body = payments::day_bank_file(caller, day);
+                 r.headers.emplace_back("Content-Disposition", "attachment; filename=\"ach-" +
+                                                                   format_date(day) + ".txt\"");
+                 return r;
+               },
+               .summary = "The day's NACHA file: bank debits (PPD, WEB) and micro-deposits (ACCTVERIFY)",
+               .query = {{"date", "string", "YYYY-MM-DD, default today"}},
+               .content_type = "text/plain", .own_tx = true});
+  t.push_back({.method = "POST", .pattern = "/v1/bank-files/returns", .access = Access::Write,
+               .handler = [](Call& c) {
+                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 auto r = payments::import_bank_file(caller, c.req.body);
+                 json::array unknown;
+                 for (auto& u : r.unknown) unknown.push_back(json::value(u));
+                 return ok(json::object{{"returns_applied", r.returns_applied},
+                                        {"returns_already_applied", r.returns_already},
+                                        {"changes_applied", r.changes_applied},
+                                        {"unknown", unknown}});
+               },
+               .summary = "Import a NACHA return file (the body, as text): returns applied once, "
+                          "notifications of change update the bank account; a malformed file changes nothing",
+               .response = "BankFileImport", .own_tx = true});
   t.push_back({.method = "POST", .pattern = "/v1/accounts/{id}/scheduled-payments",
                .access = Access::Write, .handler = schedule,
                .summary = "Schedule a payment for a day on or before the invoices' due date",

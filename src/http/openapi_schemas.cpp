@@ -424,6 +424,10 @@ constexpr const char* kSchemas = R"JSON({
   "amount": {"$ref": "#/components/schemas/Money"}, "reason": {"type": "string"},
   "status": {"type": "string", "enum": ["processing", "succeeded", "failed"]},
   "created_at": {"type": "string"}}},
+"BankFileImport": {"type": "object", "properties": {
+  "returns_applied": {"type": "integer"}, "returns_already_applied": {"type": "integer"},
+  "changes_applied": {"type": "integer"},
+  "unknown": {"type": "array", "items": {"type": "string"}, "description": "entries that name no bank debit of the tenant"}}},
 "MicroDeposits": {"type": "object", "required": ["amounts"], "properties": {
   "amounts": {"type": "array", "items": {"type": "integer"}, "description": "the two amounts in cents, either order"}}}
 })JSON";

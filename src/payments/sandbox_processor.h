@@ -58,6 +58,10 @@ class SandboxProcessor final : public app::PaymentProcessor {
   app::ProcessorResult credit(const app::ChargeRequest& r) override;
   app::TxStatus status(const std::string& key, Instant at) override;
 
+  std::optional<BankNumbers> bank_numbers_for_file(const std::string& token) override {
+    auto [routing, account] = bank_account(token);
+    return BankNumbers{routing, account};
+  }
   // The bank account behind a bank token: {routing, account number} (the NACHA writer's).
   std::pair<std::string, std::string> bank_account(const std::string& token);
 

@@ -6,6 +6,7 @@
 #include "app/invoices.h"
 #include "app/outbox.h"
 #include "notify/email.h"
+#include "payments/nacha.h"
 #include "http_fixture.h"
 
 namespace remit::http::testing {
@@ -340,6 +341,73 @@ TEST_F(Paying, ARefundGoesBackToTheCardAndReopensWhatItPaidKeepingTheFee) {
   EXPECT_EQ(invoice().at("amount_due"), due_);
   EXPECT_EQ(post(target, R"({"amount":1})").status, 400);
   EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM events WHERE type = 'payment.refunded'"), 2);
+}
+
+TEST_F(Paying, TheDaysBankFileAndAReturnFileImportedOnce) {
+  int64_t web = bank("000123456789");
+  int64_t paper = method(R"({"bank_account":{"routing_number":"110000000","account_number":"000111111113"}})",
+                         R"(,"holder_name":"Bob Paper","account_type":"savings","mandate":{"text":"Signed form","channel":"paper","address":"1 Main St"})");
+  {  // verify the paper one too
+    std::vector<int64_t> cents;
+    store::Query q(*db_, "SELECT s.amount FROM sandbox_transactions s JOIN payment_methods m ON "
+                         "m.token = s.token WHERE m.id = ? AND s.kind = 'credit'", paper);
+    while (q.next()) cents.push_back(q.i64(0));
+    ASSERT_EQ(post("/v1/payment-methods/" + std::to_string(paper) + "/verify",
+                   json::serialize(json::object{{"amounts", json::array{cents.at(0), cents.at(1)}}})).status, 200);
+  }
+  Response a = pay({{"amount", 5000}, {"method_id", web}});
+  Response b = pay({{"amount", 6000}, {"method_id", paper}});
+  ASSERT_EQ(a.status, 201) << a.body;
+  ASSERT_EQ(b.status, 201) << b.body;
+  int64_t web_pay = body(a).at("parts").as_array()[0].at("id").as_int64();
+  int64_t paper_pay = body(b).at("parts").as_array()[0].at("id").as_int64();
+
+  Response file = get("/v1/bank-files");
+  ASSERT_EQ(file.status, 200) << file.body;
+  auto f = payments::parse_nacha(file.body);
+  ASSERT_EQ(f.batches.size(), 3u);
+  EXPECT_EQ(f.batches[0].sec_code, "PPD");
+  ASSERT_EQ(f.batches[0].entries.size(), 1u);
+  EXPECT_EQ(f.batches[0].entries[0].transaction_code, payments::kSavingsDebit);
+  EXPECT_EQ(f.batches[0].entries[0].account_number, "000111111113");
+  EXPECT_EQ(f.batches[0].entries[0].amount, 6000);
+  EXPECT_EQ(f.batches[1].sec_code, "WEB");
+  EXPECT_EQ(f.batches[1].entries[0].amount, 5000);
+  EXPECT_EQ(f.batches[2].company_entry_description, "ACCTVERIFY");
+  EXPECT_EQ(f.batches[2].entries.size(), 4u);  // two micro-deposits per account
+  for (auto& e : f.batches[2].entries) EXPECT_TRUE(e.amount >= 1 && e.amount <= 99);
+
+  // The bank returns the WEB debit (R01) and corrects the paper one's routing (C02).
+  payments::NachaFile r = f;
+  r.batches.resize(2);
+  auto& ret = r.batches[1].entries[0];
+  ret.transaction_code = payments::kCheckingReturnDebit;
+  ret.returned = payments::Return{"R01", ret.trace_number, std::nullopt, "11000000", ""};
+  payments::NachaEntry stranger = ret;
+  stranger.returned->original_trace = "110000009999999";
+  stranger.trace_number = "110000000000777";
+  r.batches[1].entries.push_back(stranger);
+  auto& noc = r.batches[0];
+  noc.sec_code = "COR";
+  noc.entries[0].transaction_code = payments::kSavingsReturnDebit;
+  noc.entries[0].amount = 0;
+  noc.entries[0].change = payments::Change{"C02", noc.entries[0].trace_number, "11000000", "021000021", "", ""};
+  std::string text = payments::write_nacha(r);
+  Response bad = call("POST", "/v1/bank-files/returns", text.substr(0, 300));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("line"), std::string::npos) << bad.body;
+  Response imp = call("POST", "/v1/bank-files/returns", text);
+  ASSERT_EQ(imp.status, 200) << imp.body;
+  EXPECT_EQ(body(imp).at("returns_applied"), 1);
+  EXPECT_EQ(body(imp).at("changes_applied"), 1);
+  EXPECT_EQ(body(imp).at("unknown").as_array().size(), 1u);
+  EXPECT_EQ(body(get("/v1/payments/" + std::to_string(web_pay))).at("status"), "returned");
+  EXPECT_EQ(body(get("/v1/payments/" + std::to_string(paper_pay))).at("status"), "pending");
+  EXPECT_EQ(body(get("/v1/payment-methods/" + std::to_string(paper))).at("routing_number"), "021000021");
+  Response again = call("POST", "/v1/bank-files/returns", text);
+  EXPECT_EQ(body(again).at("returns_applied"), 0);
+  EXPECT_EQ(body(again).at("returns_already_applied"), 1);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM charges WHERE description LIKE 'Returned payment fee%'"), 1);
 }
 
 }  // namespace
