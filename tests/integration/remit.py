@@ -110,6 +110,11 @@ class Server:
         ctype = r.getheader("Content-Type", "")
         return r.status, (json.loads(payload) if "json" in ctype and payload else payload), r
 
+    def output(self):
+        """What the server wrote (stdout and its logs on stderr), once it has exited. Keep its
+        logs small (no --log-level debug) or they fill the pipe and stall it."""
+        return self.proc.stdout.read() + self.proc.stderr.read()
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         try:
