@@ -25,7 +25,7 @@ constexpr const char* kByRequest =
     "SELECT id FROM payments WHERE tenant_id = ? AND request_key = ?";
 constexpr const char* kParts =
     "SELECT id, account_id, method, amount, fee, token, status, targets, confirmation, channel "
-    "FROM payments WHERE tenant_id = ? AND (id = ? OR group_id = ?) ORDER BY id";
+    "FROM payments WHERE tenant_id = ? AND group_id = ? ORDER BY id";
 constexpr const char* kRecentDigital =
     "SELECT COUNT(*) FROM payments WHERE tenant_id = ? AND account_id = ? AND method IN "
     "('card', 'wallet') AND status NOT IN ('failed', 'voided') AND created_at > ?";
@@ -45,7 +45,7 @@ struct Part {
 
 std::vector<Part> load_parts(store::Db& db, int64_t tenant, int64_t group) {
   std::vector<Part> out;
-  Query q(db, kParts, tenant, group, group);
+  Query q(db, kParts, tenant, group);
   while (q.next())
     out.push_back({q.i64(0), q.i64(1), q.text(2), q.i64(3), q.i64(4), q.text(5), q.text(6),
                    q.text(7), q.text(8), q.text(9)});

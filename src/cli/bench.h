@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "store/db.h"
@@ -30,6 +31,18 @@ struct BillRunFigures {
 BillRunFigures bill_month_end(store::Db& db, const std::string& path, const Clock& clock,
                               int64_t tenant, int chunk, int workers);
 
+// A table of the floor (bench_floor.cpp): its columns and which of its rows the run wrote.
+struct FloorTable {
+  const char* name;
+  const char* cols;
+  int n;                   // how many columns
+  const char* where = "";  // e.g. "WHERE payment_id IS NOT NULL"
+};
+// Seconds to insert those rows of `src` again into the fresh database `dst` in one
+// transaction; `src_schema`: the PostgreSQL schema of src (its tables' shape).
+double floor_seconds(const std::string& src, const std::string& dst, const std::string& src_schema,
+                     const std::vector<FloorTable>& tables, int64_t& rows);
+
 // The bench's synthetic provider (test mode, clock at 2026-03-01, nothing billed) in `path`.
 void seed_synthetic(const std::string& path, int64_t accounts);
 // --db: a PostgreSQL URL benches that server (in schemas remit_bench, remit_bench_floor);
@@ -46,4 +59,7 @@ void bench_month_end(const std::string& db, const std::string& dir, int64_t acco
 // A backlog of invoice.finalized webhooks drained to a local receiver (bench_webhooks.cpp).
 void bench_webhooks(const std::string& db, const std::string& dir, int64_t events, int endpoints,
                     int chunk, int workers, int senders);
+// AutoPay of the month-end invoices through the sandbox against its floor (bench_autopay.cpp).
+void bench_autopay(const std::string& db, const std::string& dir, int64_t accounts, int chunk,
+                   int workers);
 }  // namespace remit::cli

@@ -1,4 +1,4 @@
-// remit bench bill-run | api | month-end | webhooks | seed.
+// remit bench bill-run | api | month-end | webhooks | autopay | seed.
 #include "cli/bench.h"
 #include "cli/commands.h"
 
@@ -49,6 +49,12 @@ void add_bench_commands(CLI::App& app, Globals& g) {
   wh->add_option("--workers", workers, "bill-run workers")->capture_default_str();
   wh->add_option("--dir", dir, "folder for the fresh database file")->capture_default_str();
   wh->callback([&g] { bench_webhooks(g.db, dir, events, endpoints, chunk, workers, senders); });
+  auto* ap = bench->add_subcommand("autopay", "AutoPay of the month-end invoices against its floor");
+  static int64_t ap_accounts = 10000;
+  ap->add_option("--accounts", ap_accounts, "synthetic accounts")->capture_default_str();
+  ap->add_option("--workers", workers, "bill-run workers (the setup)")->capture_default_str();
+  ap->add_option("--dir", dir, "folder for the fresh database files")->capture_default_str();
+  ap->callback([&g] { bench_autopay(g.db, dir, ap_accounts, chunk, workers); });
   auto* seed = bench->add_subcommand("seed", "build the bench's synthetic provider in --db");
   static int64_t seed_accounts = 1000;
   seed->add_option("--accounts", seed_accounts, "synthetic accounts")->capture_default_str();

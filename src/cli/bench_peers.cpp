@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "notify/curl_http_client.h"
 #include "notify/smtp_mailer.h"
+#include "payments/sandbox_processor.h"
 #include "store/db.h"
 
 namespace remit::cli {
@@ -187,7 +188,11 @@ app::Env bench_env(const Clock& clock, const std::string& path, const std::strin
                   [path] { return store::open_db(path); },
                   [smtp] { return std::make_unique<notify::SmtpMailer>(smtp); },
                   [] { return std::make_unique<notify::CurlHttpClient>(true); },
-                  {}};
+                  {},
+                  [path] {  // the sandbox; a bench key (the bench stores no bank numbers)
+                    payments::VaultKey key{};
+                    return std::make_unique<payments::SandboxProcessor>(store::open_db(path), key);
+                  }};
 }
 
 }  // namespace remit::cli

@@ -37,7 +37,8 @@ class LocalPeer {
 };
 
 // The benches' environment: the database at `path`, SMTP to `smtp_url` (plain, no AUTH),
-// webhooks through a real HTTP client that may dial loopback (the receiver is local).
+// webhooks through a real HTTP client that may dial loopback (the receiver is local), the
+// sandbox payment processor on the same database.
 app::Env bench_env(const Clock& clock, const std::string& path, const std::string& smtp_url);
 
 }  // namespace remit::cli

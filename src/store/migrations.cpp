@@ -572,6 +572,7 @@ ALTER TABLE payments ADD COLUMN returned_at TEXT;
 ALTER TABLE payments ADD COLUMN return_code TEXT NOT NULL DEFAULT '';
 ALTER TABLE payments ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX payments_request ON payments (tenant_id, request_key);
+CREATE INDEX payments_group ON payments (tenant_id, group_id);
 CREATE INDEX payments_open ON payments (tenant_id, status, id)
   WHERE status IN ('processing', 'succeeded', 'pending');
 )SQL",

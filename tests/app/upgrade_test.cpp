@@ -59,7 +59,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "webhook_endpoints; DROP TABLE outbox; DROP TABLE paper_statements; DROP TABLE "
         "payment_methods; DROP TABLE payment_policies; DROP TABLE invoice_terms_approvals; "
         "DROP TABLE sandbox_tokens; DROP TABLE sandbox_transactions; "
-        "DROP INDEX payments_request; DROP INDEX payments_open; DROP TABLE autopay_enrollments; "
+        "DROP INDEX payments_request; DROP INDEX payments_open; DROP INDEX payments_group; DROP TABLE autopay_enrollments; "
         "DROP TABLE scheduled_payments; DROP TABLE refunds; "
         "DROP INDEX invoices_open_due; "
         "ALTER TABLE payments DROP COLUMN fee; "
