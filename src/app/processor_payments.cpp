@@ -346,6 +346,7 @@ int resolve_processing(Caller& c, std::chrono::seconds after) {
             c.tenant_id, format_instant(ctx.now - after));
     while (q.next()) groups.push_back(q.i64(0));
   }
+  if (groups.empty()) return 0;
   auto processor = c.env.processor();
   int done = 0;
   for (int64_t group : groups) {
@@ -432,13 +433,14 @@ SettleCounts settle_payments(Caller& c) {
     Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
     now = ctx.now;
     Query q(c.db,
-            "SELECT id, amount + fee FROM payments WHERE tenant_id = ? AND status IN "
-            "('succeeded', 'pending') AND method IN ('card', 'bank_debit', 'wallet') ORDER BY id",
+            "SELECT id, amount + fee FROM payments WHERE tenant_id = ? AND method IN ('card', "
+            "'bank_debit', 'wallet') AND status IN ('succeeded', 'pending') ORDER BY id",
             c.tenant_id);
     while (q.next()) open.push_back({q.i64(0), q.i64(1)});
   }
-  auto processor = c.env.processor();
   SettleCounts n;
+  if (open.empty()) return n;
+  auto processor = c.env.processor();
   for (auto& o : open) {
     TxStatus s = processor->status(key_of(c.tenant_id, o.id), now);
     if (s.state != TxState::Settled && s.state != TxState::Returned) continue;

@@ -88,8 +88,31 @@ std::string message_id(const app::NotifySettings& s, int64_t tenant_id, int64_t 
 }
 
 namespace {
+// The message from its template data `d`: the tenant's footer added, the text and HTML parts
+// of template `name` (.txt, .html), the attachments, the row's Message-ID and recipients.
+app::OutgoingMail finish(const app::Env& env, const app::Ctx& ctx, const app::OutboxRec& row,
+                         json::object& d, std::string_view name,
+                         std::vector<Attachment> attachments) {
+  const app::Tenant& tenant = ctx.tenant;
+  d["provider"] = tenant.name;
+  d["remit_to"] = tenant.remit_to;
+  d["test_mode"] = tenant.test_mode;
+  std::string data = json::serialize(d);
+  MailContent m;
+  m.from_name = tenant.name;
+  m.from_addr = tenant.email.empty() ? env.notify.mail_from : tenant.email;
+  m.to = app::split_emails(row.recipients);
+  m.subject = std::string(d["subject"].as_string());
+  m.text = render_template(std::string(name) + ".txt", data);
+  m.html = render_template(std::string(name) + ".html", data);
+  m.attachments = std::move(attachments);
+  m.message_id = message_id(env.notify, tenant.id, row.id);
+  m.date = ctx.now;  // the tenant's business time (its test clock in test mode)
+  return app::OutgoingMail{m.from_addr, m.to, m.message_id, build_mime(m)};
+}
+
 // A receipt (D11), a failed automatic payment's notice (D8) or a returned payment's (D10).
-app::OutgoingMail compose_payment_email(store::Db& db, const app::Env& env, app::Ctx& ctx,
+app::OutgoingMail compose_payment_email(const app::Env& env, app::Ctx& ctx,
                                         const app::OutboxRec& row) {
   const app::Tenant& tenant = ctx.tenant;
   app::Payment p = app::get_payment(ctx, row.entity_id.value_or(0));
@@ -124,30 +147,18 @@ app::OutgoingMail compose_payment_email(store::Db& db, const app::Env& env, app:
   d["method"] = p.method_last4.empty() ? p.method : p.method_brand + " " + domain::masked(p.method_last4);
   d["confirmation"] = p.confirmation;
   d["date"] = render::format_date(p.received_date, lang);
-  d["provider"] = tenant.name;
-  d["remit_to"] = tenant.remit_to;
-  d["test_mode"] = tenant.test_mode;
-  std::string data = json::serialize(d);
-  MailContent m;
-  m.from_name = tenant.name;
-  m.from_addr = tenant.email.empty() ? env.notify.mail_from : tenant.email;
-  m.to = app::split_emails(row.recipients);
-  m.subject = std::string(d["subject"].as_string());
-  m.text = render_template("payment.txt", data);
-  m.html = render_template("payment.html", data);
+  std::vector<Attachment> pdf;
   if (kind == "receipt" && automatic && first)  // a copy of the invoice with automatic payments
-    m.attachments.push_back({first->number_text() + ".pdf", "application/pdf",
-                             render::render_invoice_pdf(tenant, acct, *first)});
-  m.message_id = message_id(env.notify, tenant.id, row.id);
-  m.date = ctx.now;
-  return app::OutgoingMail{m.from_addr, m.to, m.message_id, build_mime(m)};
+    pdf.push_back({first->number_text() + ".pdf", "application/pdf",
+                   render::render_invoice_pdf(tenant, acct, *first)});
+  return finish(env, ctx, row, d, "payment", std::move(pdf));
 }
 }  // namespace
 
 app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::OutboxRec& row) {
   store::Tx tx(db, false);
   app::Ctx ctx = app::make_ctx(db, env.clock, row.tenant_id, "system");
-  if (row.topic.starts_with("payment_")) return compose_payment_email(db, env, ctx, row);
+  if (row.topic.starts_with("payment_")) return compose_payment_email(env, ctx, row);
   const app::Tenant& tenant = ctx.tenant;
   std::optional<app::CreditNote> note;
   int64_t invoice_id = row.entity_id.value_or(0);
@@ -199,24 +210,10 @@ app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::O
     d["period"] = render::format_period(*inv.cycle_start, *inv.cycle_end, lang);
   d["link"] = link;
   d["link_expires"] = render::format_date(format_date(local_date(expires, tenant.time_zone)), lang);
-  d["provider"] = tenant.name;
-  d["remit_to"] = tenant.remit_to;
-  d["test_mode"] = tenant.test_mode;
-  std::string data = json::serialize(d);
-
-  MailContent m;
-  m.from_name = tenant.name;
-  m.from_addr = tenant.email.empty() ? env.notify.mail_from : tenant.email;
-  m.to = app::split_emails(row.recipients);
-  m.subject = subject;
-  m.text = render_template(note ? "credit_note.txt" : "invoice.txt", data);
-  m.html = render_template(note ? "credit_note.html" : "invoice.html", data);
+  std::vector<Attachment> pdf;
   if (!note)
-    m.attachments.push_back({number + ".pdf", "application/pdf",
-                             render::render_invoice_pdf(tenant, acct, inv)});
-  m.message_id = message_id(env.notify, tenant.id, row.id);
-  m.date = ctx.now;  // the tenant's business time (its test clock in test mode)
-  return app::OutgoingMail{m.from_addr, m.to, m.message_id, build_mime(m)};
+    pdf.push_back({number + ".pdf", "application/pdf", render::render_invoice_pdf(tenant, acct, inv)});
+  return finish(env, ctx, row, d, note ? "credit_note" : "invoice", std::move(pdf));
 }
 
 }  // namespace remit::notify

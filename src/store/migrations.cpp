@@ -573,8 +573,8 @@ ALTER TABLE payments ADD COLUMN return_code TEXT NOT NULL DEFAULT '';
 ALTER TABLE payments ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX payments_request ON payments (tenant_id, request_key);
 CREATE INDEX payments_group ON payments (tenant_id, group_id);
-CREATE INDEX payments_open ON payments (tenant_id, status, id)
-  WHERE status IN ('processing', 'succeeded', 'pending');
+CREATE INDEX payments_open ON payments (tenant_id, method, status, id);
+CREATE INDEX payments_processing ON payments (tenant_id) WHERE status = 'processing';
 )SQL",
     // 15: billing before provisioning (A7) is a policy, on for new tenants; tenants that
     // exist at this upgrade keep starting subscriptions as before until they turn it on.
