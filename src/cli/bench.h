@@ -62,4 +62,6 @@ void bench_webhooks(const std::string& db, const std::string& dir, int64_t event
 // AutoPay of the month-end invoices through the sandbox against its floor (bench_autopay.cpp).
 void bench_autopay(const std::string& db, const std::string& dir, int64_t accounts, int chunk,
                    int workers);
+// A NACHA file of N entries written and parsed back (bench_nacha.cpp).
+void bench_nacha(int64_t entries);
 }  // namespace remit::cli

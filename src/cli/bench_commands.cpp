@@ -1,4 +1,4 @@
-// remit bench bill-run | api | month-end | webhooks | autopay | seed.
+// remit bench bill-run | api | month-end | webhooks | autopay | nacha | seed.
 #include "cli/bench.h"
 #include "cli/commands.h"
 
@@ -55,6 +55,10 @@ void add_bench_commands(CLI::App& app, Globals& g) {
   ap->add_option("--workers", workers, "bill-run workers (the setup)")->capture_default_str();
   ap->add_option("--dir", dir, "folder for the fresh database files")->capture_default_str();
   ap->callback([&g] { bench_autopay(g.db, dir, ap_accounts, chunk, workers); });
+  auto* nacha = bench->add_subcommand("nacha", "write and parse a NACHA file");
+  static int64_t nacha_entries = 100000;
+  nacha->add_option("--entries", nacha_entries, "entries")->capture_default_str();
+  nacha->callback([] { bench_nacha(nacha_entries); });
   auto* seed = bench->add_subcommand("seed", "build the bench's synthetic provider in --db");
   static int64_t seed_accounts = 1000;
   seed->add_option("--accounts", seed_accounts, "synthetic accounts")->capture_default_str();

@@ -21,5 +21,6 @@ void add_billing_commands(CLI::App& app, Globals& g);  // bill-run, invoice pdf,
 void add_serve_command(CLI::App& app, Globals& g);
 void add_bench_commands(CLI::App& app, Globals& g);
 void add_notify_commands(CLI::App& app, Globals& g);  // jobs, deliver
+void add_payment_commands(CLI::App& app, Globals& g);  // payments settle|janitor, bank-file
 
 }  // namespace remit::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   remit::cli::add_serve_command(app, g);
   remit::cli::add_bench_commands(app, g);
   remit::cli::add_notify_commands(app, g);
+  remit::cli::add_payment_commands(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
