@@ -199,7 +199,9 @@ std::vector<Answer> call_processor(Caller& c, const std::vector<Part>& parts, In
     }
     out.push_back({p.id, r.status, r.reference, r.code});
     if (r.status == ChargeStatus::Failed) refused = true;
-    if (r.status == ChargeStatus::Unknown) return out;  // the rest stay processing
+    // No answer: every part stays processing (those authorized are only held, not taken);
+    // the janitor captures or releases the group as a whole.
+    if (r.status == ChargeStatus::Unknown) return {};
     if (refused) break;
   }
   if (refused) {  // all or nothing: release what was authorized

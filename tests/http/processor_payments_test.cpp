@@ -410,5 +410,17 @@ TEST_F(Paying, TheDaysBankFileAndAReturnFileImportedOnce) {
   EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM charges WHERE description LIKE 'Returned payment fee%'"), 1);
 }
 
+TEST_F(Paying, ASplitWhosePartTimesOutIsFinishedByTheJanitor) {
+  int64_t good = card("4242424242424242"), slow = card("4000000000008880");
+  Response r = pay({{"parts", json::array{json::object{{"method_id", good}, {"amount", 5000}},
+                                          json::object{{"method_id", slow}, {"amount", due_ - 5000}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;  // the slow part's capture went unanswered
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":1})").status, 200);
+  EXPECT_EQ(invoice().at("status"), "paid");
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments WHERE status = 'succeeded'"), 2);
+  EXPECT_EQ(sandbox("kind = 'authorize' AND state = 'succeeded'"), 2);
+  EXPECT_EQ(sandbox("kind = 'capture'"), 2);  // each captured once
+}
+
 }  // namespace
 }  // namespace remit::http::testing
