@@ -596,7 +596,7 @@ CREATE TABLE autopay_enrollments (
   cancelled_at TEXT
 );
 CREATE INDEX autopay_account ON autopay_enrollments (tenant_id, account_id, stream);
-CREATE INDEX invoices_open_due ON invoices (tenant_id, status, due_date);
+CREATE INDEX invoices_open_due ON invoices (tenant_id, due_date) WHERE status = 'open';
 )SQL",
     // 17: PostgreSQL only: autopay_enrollments keyed by tenant first.
     rekey({"autopay_enrollments"}),

@@ -61,8 +61,8 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "DROP TABLE sandbox_tokens; DROP TABLE sandbox_transactions; "
         "DROP INDEX payments_request; DROP INDEX payments_open; DROP INDEX payments_group; "
         "DROP INDEX payments_processing; DROP TABLE autopay_enrollments; "
-        "DROP TABLE scheduled_payments; DROP TABLE refunds; "
-        "DROP INDEX invoices_open_due; "
+        "DROP TABLE scheduled_payments; DROP TABLE refunds; DROP INDEX invoices_open_due; "
+
         "ALTER TABLE payments DROP COLUMN fee; "
         "ALTER TABLE payments DROP COLUMN method_id; "
         "ALTER TABLE payments DROP COLUMN method_brand; "
