@@ -2,6 +2,7 @@
 // The tenant's payment policy (D2, D5, D8, D10, D11, D12): limits, fees and schedules, with
 // InvoiceCloud's and DakotaPro's rules as the defaults. One row per tenant in
 // payment_policies; a tenant without one has the defaults.
+#include <optional>
 #include <string>
 
 #include "app/context.h"
@@ -24,5 +25,15 @@ struct PaymentPolicy {
 };
 
 PaymentPolicy load_payment_policy(store::Db& db, int64_t tenant_id);
+
+// Changes the tenant's policy: every field checked (400 naming it), audited.
+struct PaymentPolicyPatch {
+  std::optional<Minor> max_digital_amount, convenience_fee, returned_payment_fee;
+  std::optional<int> max_digital_payments, digital_window_days, micro_deposit_tries,
+      micro_deposit_days, receipt_digest_hour;
+  std::optional<std::string> autopay_on, autopay_retry_days, refund_run_days;
+  std::optional<bool> require_payment_method;
+};
+PaymentPolicy update_payment_policy(Ctx& ctx, const PaymentPolicyPatch& p);
 
 }  // namespace remit::app

@@ -1,5 +1,6 @@
 // The tenant's own settings and its invoice streams (A1, B6).
 #include "app/paper.h"
+#include "app/payment_policy.h"
 #include "app/tenants.h"
 #include "core/error.h"
 #include "http/handler_util.h"
@@ -62,7 +63,52 @@ Response patch_stream(Call& c) {
 
 }  // namespace
 
+namespace {
+json::value policy_json(const app::PaymentPolicy& p) {
+  return json::object{{"max_digital_amount", p.max_digital_amount},
+                      {"max_digital_payments", p.max_digital_payments},
+                      {"digital_window_days", p.digital_window_days},
+                      {"convenience_fee", p.convenience_fee},
+                      {"returned_payment_fee", p.returned_payment_fee},
+                      {"micro_deposit_tries", p.micro_deposit_tries},
+                      {"micro_deposit_days", p.micro_deposit_days},
+                      {"autopay_on", p.autopay_on},
+                      {"autopay_retry_days", p.autopay_retry_days},
+                      {"receipt_digest_hour", p.receipt_digest_hour},
+                      {"refund_run_days", p.refund_run_days},
+                      {"require_payment_method", p.require_payment_method}};
+}
+}  // namespace
+
 void add_tenant_routes(std::vector<Route>& t) {
+  t.push_back({.method = "GET", .pattern = "/v1/payment-policy", .access = Access::Read,
+               .handler = [](Call& c) { return ok(policy_json(app::load_payment_policy(*c.db, c.tenant_id))); },
+               .summary = "The tenant's payment policy: limits, fees, schedules, billing before provisioning",
+               .response = "PaymentPolicy"});
+  t.push_back({.method = "PATCH", .pattern = "/v1/payment-policy", .access = Access::Admin,
+               .handler = [](Call& c) {
+                 auto& b = c.body();
+                 auto i = [&](std::string_view f) -> std::optional<int> {
+                   auto v = opt_int(b, f, -1000000, 1000000);
+                   return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+                 };
+                 app::PaymentPolicyPatch p;
+                 p.max_digital_amount = opt_money(b, "max_digital_amount");
+                 p.convenience_fee = opt_money(b, "convenience_fee");
+                 p.returned_payment_fee = opt_money(b, "returned_payment_fee");
+                 p.max_digital_payments = i("max_digital_payments");
+                 p.digital_window_days = i("digital_window_days");
+                 p.micro_deposit_tries = i("micro_deposit_tries");
+                 p.micro_deposit_days = i("micro_deposit_days");
+                 p.receipt_digest_hour = i("receipt_digest_hour");
+                 p.autopay_on = opt_string(b, "autopay_on", 20);
+                 p.autopay_retry_days = opt_string(b, "autopay_retry_days", 40);
+                 p.refund_run_days = opt_string(b, "refund_run_days", 40);
+                 p.require_payment_method = opt_bool(b, "require_payment_method");
+                 return ok(policy_json(app::update_payment_policy(*c.ctx, p)));
+               },
+               .summary = "Change the payment policy (each field checked)",
+               .request = "PaymentPolicy", .response = "PaymentPolicy"});
   t.push_back({.method = "GET", .pattern = "/v1/tenant", .access = Access::Read,
                .handler = get_tenant, .summary = "The tenant of the API key, with its streams",
                .response = "Tenant"});

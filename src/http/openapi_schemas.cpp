@@ -428,6 +428,17 @@ constexpr const char* kSchemas = R"JSON({
   "returns_applied": {"type": "integer"}, "returns_already_applied": {"type": "integer"},
   "changes_applied": {"type": "integer"},
   "unknown": {"type": "array", "items": {"type": "string"}, "description": "entries that name no bank debit of the tenant"}}},
+"PaymentPolicy": {"type": "object", "properties": {
+  "max_digital_amount": {"allOf": [{"$ref": "#/components/schemas/Money"}], "description": "per card or wallet transaction (default 100000)"},
+  "max_digital_payments": {"type": "integer", "description": "card or wallet payments per account in the window (default 3)"},
+  "digital_window_days": {"type": "integer", "description": "default 5"},
+  "convenience_fee": {"allOf": [{"$ref": "#/components/schemas/Money"}], "description": "per card or wallet transaction (default 175)"},
+  "returned_payment_fee": {"allOf": [{"$ref": "#/components/schemas/Money"}], "description": "default 2500"},
+  "micro_deposit_tries": {"type": "integer"}, "micro_deposit_days": {"type": "integer"},
+  "autopay_on": {"type": "string", "enum": ["due_date", "invoice_date"]},
+  "autopay_retry_days": {"type": "string", "description": "days after the first attempt, e.g. 3,5,7"},
+  "receipt_digest_hour": {"type": "integer"}, "refund_run_days": {"type": "string"},
+  "require_payment_method": {"type": "boolean", "description": "billing before provisioning (A7)"}}},
 "MicroDeposits": {"type": "object", "required": ["amounts"], "properties": {
   "amounts": {"type": "array", "items": {"type": "integer"}, "description": "the two amounts in cents, either order"}}}
 })JSON";

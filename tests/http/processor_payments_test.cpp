@@ -422,5 +422,25 @@ TEST_F(Paying, ASplitWhosePartTimesOutIsFinishedByTheJanitor) {
   EXPECT_EQ(sandbox("kind = 'capture'"), 2);  // each captured once
 }
 
+TEST_F(Paying, ThePolicyIsTheTenantsToChange) {
+  EXPECT_EQ(body(get("/v1/payment-policy")).at("convenience_fee"), 175);
+  EXPECT_EQ(error_field(call("PATCH", "/v1/payment-policy", R"({"autopay_retry_days":"5,3"})")),
+            "autopay_retry_days");
+  EXPECT_EQ(error_field(call("PATCH", "/v1/payment-policy", R"({"convenience_fee":10001})")),
+            "convenience_fee");
+  EXPECT_EQ(error_field(call("PATCH", "/v1/payment-policy", R"({"autopay_on":"whenever"})")),
+            "autopay_on");
+  EXPECT_EQ(call("PATCH", "/v1/payment-policy", R"({"convenience_fee":250})", &tenant_.clerk).status, 403);
+  Response r = call("PATCH", "/v1/payment-policy", R"({"convenience_fee":250,"max_digital_payments":1})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body(r).at("convenience_fee"), 250);
+  EXPECT_EQ(body(r).at("autopay_retry_days"), "3,5,7");  // untouched
+  int64_t m = card("4242424242424242");
+  Response p = pay({{"amount", 1000}, {"method_id", m}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  EXPECT_EQ(body(p).at("fees"), 250);
+  EXPECT_EQ(pay({{"amount", 1000}, {"method_id", m}}).status, 409);  // one per window now
+}
+
 }  // namespace
 }  // namespace remit::http::testing
