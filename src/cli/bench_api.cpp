@@ -162,6 +162,27 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
     invoice = q.i64(0);
     account = q.i64(1);
   }
+  int64_t card = 0;
+  {  // a saved test card on that account, and no per-account card count (D5) for the bench
+    auto db = open_migrated(path);
+    store::Tx tx(*db, true);
+    std::string now = format_instant(clock.now());
+    store::exec(*db,
+                "INSERT INTO sandbox_tokens (token, kind, behaviour, brand, last4, exp_month, "
+                "exp_year, routing, sealed_account, created_at) VALUES ('tok_bench_api', 'card', "
+                "'succeed', 'visa', '4242', 12, 2035, '', '', ?)",
+                now);
+    card = store::one_int(*db,
+                          "INSERT INTO payment_methods (tenant_id, account_id, kind, token, brand, "
+                          "last4, exp_month, exp_year, status, created_at) VALUES (?, ?, 'card', "
+                          "'tok_bench_api', 'visa', '4242', 12, 2035, 'active', ?) RETURNING id",
+                          demo.tenant_id, account, now);
+    store::exec(*db, "DELETE FROM payment_policies WHERE tenant_id = ?", demo.tenant_id);
+    store::exec(*db,
+                "INSERT INTO payment_policies (tenant_id, max_digital_payments) VALUES (?, 1000000000)",
+                demo.tenant_id);
+    tx.commit();
+  }
   // Several servers share nothing but the database, as several `remit serve` processes would.
   std::vector<std::unique_ptr<http::Router>> routers;
   std::vector<std::unique_ptr<http::Server>> srv;
@@ -187,6 +208,9 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
        fmt::format("/v1/accounts/{}/upcoming-invoice?stream=recurring", account), ""},
       {"post_payment", bhttp::verb::post, "/v1/payments",
        fmt::format(R"({{"account_id":{},"method":"cheque","amount":1,"reference":"bench"}})", account)},
+      // A card payment through the sandbox processor: attempt, processor call, outcome.
+      {"card_payment", bhttp::verb::post, "/v1/payments/charge",
+       fmt::format(R"({{"account_id":{},"amount":1,"method_id":{}}})", account, card)},
   };
   std::string json =
       fmt::format("{{\"bench\":\"api\",\"backend\":\"{}\",\"servers\":{},\"connections\":{},"
