@@ -84,4 +84,13 @@ struct Env {
   std::chrono::seconds job_lease{300};
 };
 
+// Who asks, for use cases that run their own transactions (they call the payment processor
+// between them, never inside one): the Env, this thread's connection, the tenant, the actor.
+struct Caller {
+  Env& env;
+  store::Db& db;
+  int64_t tenant_id = 0;
+  std::string actor, source;
+};
+
 }  // namespace remit::app

@@ -43,15 +43,6 @@ struct NewPaymentMethod {
   std::string mandate_text, mandate_channel, mandate_address;
 };
 
-// Who asks, for use cases that run their own transactions (they call the processor between
-// them, never inside one).
-struct Caller {
-  Env& env;
-  store::Db& db;
-  int64_t tenant_id = 0;
-  std::string actor, source;
-};
-
 // Describes the token with the processor; a card or wallet is verified (zero amount): a
 // decline is PaymentDeclined naming `token`. A bank account is saved pending verification and
 // its two micro-deposits (1 to 99 cents each) are sent after the commit.

@@ -31,7 +31,7 @@ Response create_method(Call& c) {
     m.mandate_address = opt_string(md, "address", 500).value_or(
         m.mandate_channel == "online" ? c.req.client_ip : "");
   }
-  app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+  app::Caller caller = c.caller();
   return created(to_json(app::add_payment_method(caller, m)));
 }
 

@@ -44,7 +44,7 @@ app::PaymentRequest read_request(Call& c) {
 }
 
 Response quote(Call& c) {
-  app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+  app::Caller caller = c.caller();
   auto q = app::quote_payment(caller, read_request(c));
   json::array parts;
   for (size_t i = 0; i < q.parts.size(); ++i)
@@ -55,7 +55,7 @@ Response quote(Call& c) {
 }
 
 Response pay(Call& c) {
-  app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+  app::Caller caller = c.caller();
   auto o = app::pay(caller, read_request(c));
   json::array parts;
   for (auto& p : o.parts) parts.push_back(to_json(p));
@@ -107,7 +107,7 @@ Response schedule(Call& c) {
 void add_processor_payment_routes(std::vector<Route>& t) {
   t.push_back({.method = "GET", .pattern = "/v1/bank-files", .access = Access::Write,
                .handler = [](Call& c) {
-                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 app::Caller caller = c.caller();
                  std::optional<std::string> d = query_date(c.query, "date");
                  Date day;
                  {
@@ -127,7 +127,7 @@ void add_processor_payment_routes(std::vector<Route>& t) {
                .content_type = "text/plain", .own_tx = true});
   t.push_back({.method = "POST", .pattern = "/v1/bank-files/returns", .access = Access::Write,
                .handler = [](Call& c) {
-                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 app::Caller caller = c.caller();
                  auto r = payments::import_bank_file(caller, c.req.body);
                  json::array unknown;
                  for (auto& u : r.unknown) unknown.push_back(json::value(u));
@@ -181,7 +181,7 @@ void add_processor_payment_routes(std::vector<Route>& t) {
   t.push_back({.method = "POST", .pattern = "/v1/payments/{id}/refund", .access = Access::Write,
                .handler = [](Call& c) {
                  auto& b = c.body();
-                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 app::Caller caller = c.caller();
                  auto r = app::refund_payment(caller, c.id(), req_money(b, "amount", 1),
                                               opt_string(b, "reason", 500).value_or(""));
                  return json_reply(r.status == "processing" ? 202 : 201,
@@ -193,7 +193,7 @@ void add_processor_payment_routes(std::vector<Route>& t) {
                .status = 201, .request = "RefundNew", .response = "Refund", .own_tx = true});
   t.push_back({.method = "POST", .pattern = "/v1/payments/janitor", .access = Access::Write,
                .handler = [](Call& c) {
-                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 app::Caller caller = c.caller();
                  int n = app::resolve_processing(caller, std::chrono::seconds(60));
                  return ok(json::object{{"resolved", n}});
                },
@@ -201,7 +201,7 @@ void add_processor_payment_routes(std::vector<Route>& t) {
                .response = "JanitorResult", .own_tx = true});
   t.push_back({.method = "POST", .pattern = "/v1/payments/settle", .access = Access::Write,
                .handler = [](Call& c) {
-                 app::Caller caller{c.svc.env, *c.db, c.tenant_id, c.actor, c.req.client_ip};
+                 app::Caller caller = c.caller();
                  auto n = app::settle_payments(caller);
                  return ok(json::object{{"settled", n.settled}, {"returned", n.returned}});
                },

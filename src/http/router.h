@@ -57,6 +57,8 @@ struct Call {
 
   // The body as a JSON object, parsed on first use (400 "malformed JSON" otherwise).
   const json::object& body();
+  // For own_tx routes: the use case's Caller (this connection, tenant, actor, client address).
+  app::Caller caller() { return {svc.env, *db, tenant_id, actor, req.client_ip}; }
   // A path parameter as a positive id; 400 naming the parameter otherwise.
   int64_t id(std::string_view name = "id") const;
   const std::string& param(std::string_view name) const;
