@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/accounts.h"
+#include "core/int_list.h"
 #include "app/internal.h"
 #include "app/payment_policy.h"
 #include "app/processor_payments.h"
@@ -23,13 +24,10 @@ Autopay read(Query& q) {
   return {q.i64(0), q.i64(1), q.text(2), q.opt_i64(3), q.text(4)};
 }
 
-std::vector<int> retry_days(const std::string& s) {
-  std::vector<int> days{0};
-  for (size_t at = 0; at < s.size();) {
-    size_t comma = s.find(',', at);
-    days.push_back(std::stoi(s.substr(at, comma - at)));
-    at = comma == std::string::npos ? s.size() : comma + 1;
-  }
+// The first attempt's day (0) and the policy's retry days after it.
+std::vector<int64_t> attempt_days(const std::string& retry_days) {
+  std::vector<int64_t> days{0};
+  for (auto d : split_ints(retry_days)) days.push_back(d);
   return days;
 }
 }  // namespace
@@ -91,14 +89,14 @@ int run_autopay(Caller& c) {
     std::string base;  // the autopay date
   };
   std::vector<Due> due;
-  std::vector<int> offsets;
+  std::vector<int64_t> offsets;
   Date today;
   {
     store::Tx tx(c.db, false);
     Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, "system");
     today = ctx.today;
     PaymentPolicy policy = load_payment_policy(c.db, c.tenant_id);
-    offsets = retry_days(policy.autopay_retry_days);
+    offsets = attempt_days(policy.autopay_retry_days);
     std::string col = policy.autopay_on == "invoice_date" ? "i.issue_date" : "i.due_date";
     // Open invoices of enrolled streams whose autopay date or a retry day has come.
     Query q(c.db,

@@ -8,6 +8,7 @@
 #include "app/outbox.h"
 #include "app/payment_policy.h"
 #include "app/processor.h"
+#include "core/int_list.h"
 
 namespace remit::app {
 using store::Query;
@@ -139,7 +140,7 @@ PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& m) {
     std::optional<std::string> expires;
     if (bank) {
       auto [a, b] = micro_amounts();
-      amounts = fmt::format("{},{}", a, b);
+      amounts = join_ints({a, b});
       expires = format_instant(ctx.now + std::chrono::days(policy.micro_deposit_days));
     }
     id = store::one_int(
@@ -181,10 +182,8 @@ void send_micro_deposits(Caller& c, int64_t method_id) {
     currency = ctx.tenant.currency;
   }
   auto processor = c.env.processor();
-  auto comma = amounts.find(',');
-  Minor a = std::stoll(amounts.substr(0, comma)), b = std::stoll(amounts.substr(comma + 1));
   int n = 0;
-  for (Minor amount : {a, b}) {
+  for (Minor amount : split_ints(amounts)) {
     std::string key = fmt::format("remit-{}-pm-{}-micro-{}", c.tenant_id, method_id, ++n);
     processor->credit({key, token, amount, currency, "ACCTVERIFY", now});
   }
@@ -269,8 +268,7 @@ MicroDepositCheck verify_micro_deposits(Ctx& ctx, int64_t id, Minor first, Minor
     q.next();
     amounts = q.text(0);
   }
-  bool match = amounts == fmt::format("{},{}", first, second) ||
-               amounts == fmt::format("{},{}", second, first);
+  bool match = amounts == join_ints({first, second}) || amounts == join_ints({second, first});
   if (match) {
     store::exec(ctx.db,
                 "UPDATE payment_methods SET status = 'active' WHERE tenant_id = ? AND id = ?",

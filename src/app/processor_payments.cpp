@@ -11,6 +11,7 @@
 #include "app/outbox.h"
 #include "app/payment_policy.h"
 #include "app/processor.h"
+#include "core/int_list.h"
 
 namespace remit::app {
 using store::Query;
@@ -143,8 +144,7 @@ int64_t record_attempt(Caller& c, const PaymentRequest& in) {
   get_account(ctx, in.account_id);
   detail::lock_account(ctx, in.account_id);
   Plan p = plan(ctx, in);
-  std::string targets;
-  for (auto id : p.targets) targets += (targets.empty() ? "" : ",") + std::to_string(id);
+  std::string targets = join_ints(p.targets);
   std::string confirmation = detail::confirmation_code();
   int64_t group = 0;
   for (size_t i = 0; i < p.parts.size(); ++i) {
@@ -252,12 +252,9 @@ void record_outcomes(Caller& c, int64_t group, const std::vector<Answer>& answer
     }
     // Taken: to the chosen invoices still open, else oldest due first; the rest is credit.
     std::vector<domain::Due> targets;
-    for (size_t at = 0; at < p.targets.size();) {
-      size_t comma = p.targets.find(',', at);
-      int64_t inv = std::stoll(p.targets.substr(at, comma - at));
+    for (int64_t inv : split_ints(p.targets)) {
       Query q(c.db, kDue, c.tenant_id, inv);
       if (q.next() && q.text(1) == "open") targets.push_back({inv, q.i64(0)});
-      at = comma == std::string::npos ? p.targets.size() : comma + 1;
     }
     if (p.targets.empty()) targets = detail::open_targets(ctx, p.account_id);
     store::exec(c.db,

@@ -6,6 +6,7 @@
 #include "app/accounts.h"
 #include "app/internal.h"
 #include "app/processor_payments.h"
+#include "core/int_list.h"
 
 namespace remit::app {
 using store::Query;
@@ -16,20 +17,8 @@ constexpr const char* kCols =
     "FROM scheduled_payments ";
 
 ScheduledPayment read(Query& q) {
-  ScheduledPayment s{q.i64(0), q.i64(1), q.i64(2), {}, q.i64(4), q.text(5), q.text(6), q.opt_i64(7), q.text(8)};
-  std::string ids = q.text(3);
-  for (size_t at = 0; at < ids.size();) {
-    size_t comma = ids.find(',', at);
-    s.invoice_ids.push_back(std::stoll(ids.substr(at, comma - at)));
-    at = comma == std::string::npos ? ids.size() : comma + 1;
-  }
-  return s;
-}
-
-std::string join_ids(const std::vector<int64_t>& ids) {
-  std::string s;
-  for (auto id : ids) s += (s.empty() ? "" : ",") + std::to_string(id);
-  return s;
+  return {q.i64(0), q.i64(1),    q.i64(2),    split_ints(q.text(3)), q.i64(4),
+          q.text(5), q.text(6), q.opt_i64(7), q.text(8)};
 }
 
 // The day must be today or later, and on or before the earliest due date of the invoices.
@@ -75,7 +64,7 @@ ScheduledPayment schedule_payment(Ctx& ctx, const NewScheduledPayment& s) {
       ctx.db,
       "INSERT INTO scheduled_payments (tenant_id, account_id, method_id, invoice_ids, amount, "
       "run_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      ctx.tenant.id, s.account_id, s.method_id, join_ids(s.invoice_ids), amount, s.run_on,
+      ctx.tenant.id, s.account_id, s.method_id, join_ints(s.invoice_ids), amount, s.run_on,
       format_instant(ctx.now));
   audit(ctx, "scheduled_payment.created", "scheduled_payment", id, s.run_on);
   return get_scheduled_payment(ctx, id);

@@ -6,6 +6,7 @@
 
 #include "app/invoices.h"
 #include "app/processor.h"
+#include "core/int_list.h"
 #include "domain/instruments.h"
 #include "payments/nacha.h"
 
@@ -51,12 +52,10 @@ std::string day_bank_file(app::Caller& c, Date day) {
     Query q(c.db, kMicro, c.tenant_id, format_instant(local_midnight(day, tenant.time_zone)),
             format_instant(local_midnight(day + date::days{1}, tenant.time_zone)));
     while (q.next()) {
-      std::string amounts = q.text(4);
-      auto comma = amounts.find(',');
-      for (int n = 0; n < 2; ++n)
-        micro.push_back({q.i64(0) * 2 + n,
-                         std::stoll(n == 0 ? amounts.substr(0, comma) : amounts.substr(comma + 1)),
-                         q.text(1), q.text(2), q.text(3), "online", q.text(5)});
+      auto amounts = split_ints(q.text(4));
+      for (size_t n = 0; n < amounts.size(); ++n)
+        micro.push_back({q.i64(0) * 2 + static_cast<int64_t>(n), amounts[n], q.text(1), q.text(2),
+                         q.text(3), "online", q.text(5)});
     }
   }
   auto processor = c.env.processor();
