@@ -87,10 +87,11 @@ auto page_of(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id
 
 // Payments (payments.cpp): a fresh confirmation number; the account's open invoices, oldest
 // due first; and booking a recorded payment under the account's lock: its applications,
-// the rest as credit, the ledger (funds in `funds`), payment.created and invoice.paid.
+// the rest as credit, the ledger (funds in `funds`), payment.created and invoice.paid; returns
+// the payment as booked.
 std::string confirmation_code();
 std::vector<domain::Due> open_targets(Ctx& ctx, int64_t account_id);
-void book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor amount,
+Payment book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor amount,
                   const domain::Allocation& alloc, domain::Book funds);
 
 }  // namespace remit::app::detail

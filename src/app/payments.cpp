@@ -7,6 +7,7 @@
 #include "app/invoices.h"
 #include "app/outbox.h"
 #include "app/payment_policy.h"
+#include "app/subscriptions.h"
 
 namespace remit::app {
 using store::Query;
@@ -136,7 +137,7 @@ std::vector<domain::Due> open_targets(Ctx& ctx, int64_t account_id) {
   return targets;
 }
 
-void book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor amount,
+Payment book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor amount,
                   const domain::Allocation& alloc, domain::Book funds) {
   for (auto& [inv, a] : alloc.applications) {
     store::exec(ctx.db, kPay, a, a, a, ctx.tenant.id, inv);
@@ -145,11 +146,13 @@ void book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor am
   add_credit(ctx.db, ctx.tenant.id, account_id, alloc.to_credit);
   post_ledger(ctx.db, ctx.tenant.id, ctx.today,
               domain::payment_postings(account_id, id, amount, alloc, funds));
-  n.event("payment.created", "payment", id, payment_data(get_payment(ctx, id)));
+  Payment booked = get_payment(ctx, id);
+  n.event("payment.created", "payment", id, payment_data(booked));
   for (auto& [inv, a] : alloc.applications) {
     Invoice i = get_invoice(ctx, inv);
     if (i.status == "paid") n.event("invoice.paid", "invoice", inv, invoice_data(i));
   }
+  return booked;
 }
 }  // namespace detail
 
@@ -215,13 +218,13 @@ Payment return_payment(Ctx& ctx, int64_t id, const std::string& code, Minor bank
   // The fees are the account's to pay on its next invoice (D10).
   Minor fee = checked_add(load_payment_policy(ctx.db, ctx.tenant.id).returned_payment_fee, bank_fee);
   if (fee > 0)
-    store::exec(ctx.db,
-                "INSERT INTO charges (tenant_id, account_id, stream, charge_date, description, "
-                "quantity, unit_amount, created_at) VALUES (?, ?, ?, ?, ?, 100, ?, ?)",
-                ctx.tenant.id, p.account_id, detail::default_item_stream(ctx).code,
-                format_date(ctx.today),
-                "Returned payment fee (" + p.confirmation + ", " + code + ")", fee,
-                format_instant(ctx.now));
+    create_charge(ctx, {.account_id = p.account_id,
+                        .stream = "",
+                        .date = std::nullopt,
+                        .description = "Returned payment fee (" + p.confirmation + ", " + code + ")",
+                        .quantity = 100,
+                        .unit_amount = fee,
+                        .invoice_now = false});
   audit(ctx, "payment.returned", "payment", id, code);
   Payment r = get_payment(ctx, id);
   Notices n(ctx);

@@ -261,12 +261,13 @@ void record_outcomes(Caller& c, int64_t group, const std::vector<Answer>& answer
                 "UPDATE payments SET status = ?, processor_ref = ? WHERE tenant_id = ? AND id = ?",
                 a.status == ChargeStatus::Pending ? "pending" : "succeeded", a.reference,
                 c.tenant_id, p.id);
-    detail::book_payment(ctx, n, p.id, p.account_id, p.amount,
-                         domain::allocate_payment(p.amount, targets), domain::Book::Clearing);
+    Payment booked =
+        detail::book_payment(ctx, n, p.id, p.account_id, p.amount,
+                             domain::allocate_payment(p.amount, targets), domain::Book::Clearing);
     if (p.fee > 0)
       detail::post_ledger(c.db, c.tenant_id, ctx.today, domain::fee_postings(p.id, p.fee));
     audit(ctx, "payment.succeeded", "payment", p.id, minor_to_decimal(p.amount));
-    n.event("payment.succeeded", "payment", p.id, payment_data(get_payment(ctx, p.id)));
+    n.event("payment.succeeded", "payment", p.id, payment_data(booked));
     n.email("payment_receipt", p.id, contacts);  // D11: every payment
   }
   n.write();
