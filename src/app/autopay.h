@@ -29,7 +29,8 @@ Autopay enroll_autopay(Ctx& ctx, int64_t account_id, const std::string& stream,
 void cancel_autopay(Ctx& ctx, int64_t account_id, const std::string& stream);
 std::vector<Autopay> list_autopay(Ctx& ctx, int64_t account_id);
 
-// The tenant's autopay charges due today (the daily job's step). Returns the attempts made.
-int run_autopay(Caller& c);
+// The tenant's autopay charges due today (the daily job's step), in chunks (of up to 1,000
+// invoices) (app/autopay_run.cpp) on `workers` connections. Returns the attempts made.
+int run_autopay(Caller& c, int workers = 1);
 
 }  // namespace remit::app

@@ -90,6 +90,8 @@ auto page_of(Ctx& ctx, std::string_view table, std::optional<int64_t> account_id
 // the rest as credit, the ledger (funds in `funds`), payment.created and invoice.paid; returns
 // the payment as booked.
 std::string confirmation_code();
+// The processor's idempotency key of a payment part (processor_payments.cpp).
+std::string processor_key(int64_t tenant, int64_t payment);
 std::vector<domain::Due> open_targets(Ctx& ctx, int64_t account_id);
 Payment book_payment(Ctx& ctx, Notices& n, int64_t id, int64_t account_id, Minor amount,
                   const domain::Allocation& alloc, domain::Book funds);

@@ -73,12 +73,6 @@ boost::json::object method_data(const PaymentMethod& m) {
           {"status", m.status}};
 }
 
-bool expired(const PaymentMethod& m, Date today) {
-  if (m.kind != "card") return false;
-  auto ymd = std::chrono::year_month_day(today);
-  int y = static_cast<int>(ymd.year()), mo = static_cast<int>(unsigned(ymd.month()));
-  return m.exp_year < y || (m.exp_year == y && m.exp_month < mo);
-}
 
 void check_text(std::string_view field, const std::string& v, size_t max, bool required) {
   if (required && v.empty()) invalid(std::string(field), std::string(field) + " is required");
@@ -286,6 +280,13 @@ MicroDepositCheck verify_micro_deposits(Ctx& ctx, int64_t id, Minor first, Minor
               max, ctx.tenant.id, id);
   audit(ctx, "payment_method.verify_failed", "payment_method", id);
   return {false, get_payment_method(ctx, id)};
+}
+
+bool expired(const PaymentMethod& m, Date today) {
+  if (m.kind != "card") return false;
+  auto ymd = std::chrono::year_month_day(today);
+  int y = static_cast<int>(ymd.year()), mo = static_cast<int>(unsigned(ymd.month()));
+  return m.exp_year < y || (m.exp_year == y && m.exp_month < mo);
 }
 
 PaymentMethod usable_method(Ctx& ctx, int64_t account_id, int64_t method_id,

@@ -68,6 +68,8 @@ struct MicroDepositCheck {
 };
 MicroDepositCheck verify_micro_deposits(Ctx& ctx, int64_t id, Minor first, Minor second);
 
+// Whether a card's expiry month is before today's (never for other kinds).
+bool expired(const PaymentMethod& m, Date today);
 // A method `account_id` may pay with: its own or its parent's shared one, active (a bank
 // account verified), a card not expired. 400 naming `field` otherwise.
 PaymentMethod usable_method(Ctx& ctx, int64_t account_id, int64_t method_id,

@@ -24,6 +24,7 @@
 // - REQUIRES: one thread at a time; the Env hands out one per thread.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/money.h"
@@ -103,6 +104,15 @@ class PaymentProcessor {
                                  Instant at) = 0;
   // authorize + capture in one call.
   virtual ProcessorResult charge(const ChargeRequest& r) = 0;
+  // Many charges at once (an AutoPay run's chunk), each under its own key with the same
+  // contract as charge(); the results in the requests' order. A processor with a batch API
+  // (or a pipelined connection) overrides it; by default one charge() after another.
+  virtual std::vector<ProcessorResult> charge_batch(const std::vector<ChargeRequest>& rs) {
+    std::vector<ProcessorResult> out;
+    out.reserve(rs.size());
+    for (auto& r : rs) out.push_back(charge(r));
+    return out;
+  }
   // Returns up to what a captured charge has not yet had refunded to its method.
   virtual ProcessorResult refund(const std::string& idempotency_key, const std::string& reference,
                                  Minor amount, Instant at) = 0;

@@ -33,9 +33,7 @@ constexpr const char* kRecentDigital =
 constexpr const char* kDue =
     "SELECT amount_due, status, account_id FROM invoices WHERE tenant_id = ? AND id = ?";
 
-std::string key_of(int64_t tenant, int64_t payment) {
-  return fmt::format("remit-{}-pay-{}", tenant, payment);
-}
+using detail::processor_key;
 
 struct Part {
   int64_t id = 0, account_id = 0;
@@ -179,7 +177,7 @@ std::vector<Answer> call_processor(Caller& c, const std::vector<Part>& parts, In
   auto processor = c.env.processor();
   std::vector<Answer> out;
   auto request = [&](const Part& p) {
-    return ChargeRequest{key_of(c.tenant_id, p.id), p.token, checked_add(p.amount, p.fee),
+    return ChargeRequest{processor_key(c.tenant_id, p.id), p.token, checked_add(p.amount, p.fee),
                          currency, "payment " + parts[0].confirmation, now};
   };
   if (parts.size() == 1) {
@@ -191,7 +189,7 @@ std::vector<Answer> call_processor(Caller& c, const std::vector<Part>& parts, In
   for (auto& p : parts) {
     auto r = processor->authorize(request(p));
     if (r.status == ChargeStatus::Unknown) {  // ask once; still unknown: the janitor decides
-      auto s = processor->status(key_of(c.tenant_id, p.id), now);
+      auto s = processor->status(processor_key(c.tenant_id, p.id), now);
       if (s.state == TxState::Authorized || s.state == TxState::Pending)
         r = {ChargeStatus::Succeeded, s.reference, "", ""};
       else if (s.state == TxState::NotFound || s.state == TxState::Failed)
@@ -207,7 +205,7 @@ std::vector<Answer> call_processor(Caller& c, const std::vector<Part>& parts, In
   if (refused) {  // all or nothing: release what was authorized
     for (auto& a : out)
       if (a.status != ChargeStatus::Failed) {
-        processor->cancel(key_of(c.tenant_id, a.id) + "-cancel", a.reference, now);
+        processor->cancel(processor_key(c.tenant_id, a.id) + "-cancel", a.reference, now);
         a.voided = true;
       }
     for (size_t i = out.size(); i < parts.size(); ++i)
@@ -215,7 +213,7 @@ std::vector<Answer> call_processor(Caller& c, const std::vector<Part>& parts, In
     return out;
   }
   for (auto& a : out) {
-    auto r = processor->capture(key_of(c.tenant_id, a.id) + "-capture", a.reference, now);
+    auto r = processor->capture(processor_key(c.tenant_id, a.id) + "-capture", a.reference, now);
     a.status = r.status;
     if (r.status == ChargeStatus::Failed) a.code = r.code;
   }
@@ -304,6 +302,10 @@ PaymentOutcome outcome_of(Caller& c, int64_t group) {
 
 }  // namespace
 
+std::string detail::processor_key(int64_t tenant, int64_t payment) {
+  return fmt::format("remit-{}-pay-{}", tenant, payment);
+}
+
 PaymentQuote quote_payment(Caller& c, const PaymentRequest& in) {
   store::Tx tx(c.db, false);
   Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
@@ -360,7 +362,7 @@ int resolve_processing(Caller& c, std::chrono::seconds after) {
     std::vector<TxStatus> known;
     bool any_taken = false;
     for (auto& p : parts) {
-      known.push_back(processor->status(key_of(c.tenant_id, p.id), now));
+      known.push_back(processor->status(processor_key(c.tenant_id, p.id), now));
       auto s = known.back().state;
       any_taken |= s == TxState::Succeeded || s == TxState::Pending || s == TxState::Settled ||
                    s == TxState::Returned;
@@ -369,7 +371,7 @@ int resolve_processing(Caller& c, std::chrono::seconds after) {
     for (size_t i = 0; i < parts.size(); ++i) {
       auto& p = parts[i];
       auto& s = known[i];
-      std::string key = key_of(c.tenant_id, p.id);
+      std::string key = processor_key(c.tenant_id, p.id);
       Answer a{p.id, ChargeStatus::Failed, s.reference, s.code};
       switch (s.state) {
         case TxState::Succeeded:
@@ -442,7 +444,7 @@ SettleCounts settle_payments(Caller& c) {
   if (open.empty()) return n;
   auto processor = c.env.processor();
   for (auto& o : open) {
-    TxStatus s = processor->status(key_of(c.tenant_id, o.id), now);
+    TxStatus s = processor->status(processor_key(c.tenant_id, o.id), now);
     if (s.state != TxState::Settled && s.state != TxState::Returned) continue;
     store::Tx tx(c.db, true);
     Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);

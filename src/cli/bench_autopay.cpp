@@ -63,7 +63,7 @@ void bench_autopay(const std::string& db_arg, const std::string& dir, int64_t n,
   app::Env env = bench_env(clock, path, "smtp://127.0.0.1:1");  // nothing is mailed here
   app::Caller caller{env, *db, s.tenant, "bench", ""};
   double start = now_s();
-  int attempts = app::run_autopay(caller);
+  int attempts = app::run_autopay(caller, workers);
   double run = now_s() - start;
   int64_t paid = store::one_int(
       *db, "SELECT COUNT(*) FROM payments WHERE tenant_id = ? AND status = 'succeeded'", s.tenant);

@@ -207,6 +207,53 @@ std::optional<SandboxProcessor::Token> SandboxProcessor::load_token(const std::s
                q.i64(4),  q.i64(5),  q.text(6), q.text(7)};
 }
 
+namespace {
+// What a call that moves money (verify, authorize, charge, credit) does with a token of
+// this kind and behaviour (none: no such token).
+struct Decision {
+  std::string state = "succeeded", code;
+  std::optional<std::string> settle, ret, ret_code;
+  bool bank = false, timeout = false;
+};
+Decision decide(const std::string& kind, const std::string* tok_kind, const std::string& b,
+                Minor amount, Instant at) {
+  Decision d;
+  d.bank = tok_kind && *tok_kind == "bank";
+  d.timeout = tok_kind && b == "timeout" && kind != "verify";
+  if (!tok_kind) {
+    d.state = "failed", d.code = "invalid_token";
+  } else if (kind != "verify" && (amount <= 0 || (!d.bank && amount > 99'999'999))) {
+    d.state = "failed", d.code = "invalid_amount";
+  } else if (d.bank) {
+    if (kind == "authorize") {
+      d.state = "authorized";
+    } else if (kind != "verify") {
+      d.state = "pending";
+      d.settle = when(at, std::chrono::hours(kind == "credit" ? 48 : 72));
+      if (b != "succeed" && kind != "credit") {
+        d.ret = when(at, std::chrono::hours(b == "R10" ? 96 : 48));
+        d.ret_code = b;
+      }
+    }
+  } else if (b == "succeed" || b == "timeout" || (b == "charge_fails" && kind == "verify")) {
+    d.state = kind == "authorize" ? "authorized" : "succeeded";
+    if (kind == "charge") d.settle = when(at, std::chrono::hours(48));
+  } else {
+    d.state = "failed", d.code = b == "charge_fails" ? "card_declined" : b;
+  }
+  return d;
+}
+
+// The answer to the call that made the transaction.
+ProcessorResult answer_for(const std::string& kind, const Decision& d, const std::string& ref) {
+  if (d.timeout) return result(ChargeStatus::Unknown, "");
+  if (d.state == "failed") return result(ChargeStatus::Failed, ref, d.code);
+  return result(d.state == "pending" || (d.bank && kind == "authorize") ? ChargeStatus::Pending
+                                                                        : ChargeStatus::Succeeded,
+                ref);
+}
+}  // namespace
+
 // verify, authorize, charge, credit: a new transaction under the key, or the first one's answer.
 ProcessorResult SandboxProcessor::move(const std::string& kind, const app::ChargeRequest& r,
                                        const std::string& parent) {
@@ -214,40 +261,74 @@ ProcessorResult SandboxProcessor::move(const std::string& kind, const app::Charg
   std::string ref = random_id(kind == "verify" ? "seti_" : "ch_");
   if (auto first = claim_key(r.idempotency_key, ref, kind, r.token, parent, r.at)) return *first;
   auto tok = load_token(r.token);
-  std::string state = "succeeded", code;
-  std::optional<std::string> settle, ret, ret_code;
-  bool bank = tok && tok->kind == "bank";
-  const std::string& b = tok ? tok->behaviour : code;
-  if (!tok) {
-    state = "failed", code = "invalid_token";
-  } else if (kind != "verify" && (r.amount <= 0 || (!bank && r.amount > 99'999'999))) {
-    state = "failed", code = "invalid_amount";
-  } else if (bank) {
-    if (kind == "verify") {
-      state = "succeeded";
-    } else if (kind == "authorize") {
-      state = "authorized";
-    } else {
-      state = "pending";
-      settle = when(r.at, std::chrono::hours(kind == "credit" ? 48 : 72));
-      if (b != "succeed" && kind != "credit") {
-        ret = when(r.at, std::chrono::hours(b == "R10" ? 96 : 48));
-        ret_code = b;
-      }
-    }
-  } else if (b == "succeed" || b == "timeout" || (b == "charge_fails" && kind == "verify")) {
-    state = kind == "authorize" ? "authorized" : "succeeded";
-    if (kind == "charge") settle = when(r.at, std::chrono::hours(48));
-  } else {
-    state = "failed", code = b == "charge_fails" ? "card_declined" : b;
-  }
-  store::exec(*db_, kFinishTx, r.amount, state, code, settle, ret, ret_code, r.idempotency_key);
+  Decision d = decide(kind, tok ? &tok->kind : nullptr, tok ? tok->behaviour : "", r.amount, r.at);
+  store::exec(*db_, kFinishTx, r.amount, d.state, d.code, d.settle, d.ret, d.ret_code,
+              r.idempotency_key);
   tx.commit();
-  if (tok && tok->behaviour == "timeout" && kind != "verify") return result(ChargeStatus::Unknown, "");
-  if (state == "failed") return result(ChargeStatus::Failed, ref, code);
-  return result(state == "pending" || (bank && kind == "authorize") ? ChargeStatus::Pending
-                                                                    : ChargeStatus::Succeeded,
-                ref);
+  return answer_for(kind, d, ref);
+}
+
+// Charges of a batch in one transaction: the requests and their tokens' behaviours are
+// staged, each outcome is decided as move() decides it, and the transactions are inserted
+// at once; a key taken before (a repeat) keeps its row and answers as it did.
+std::vector<ProcessorResult> SandboxProcessor::charge_batch(
+    const std::vector<app::ChargeRequest>& rs) {
+  std::vector<ProcessorResult> out;
+  if (rs.empty()) return out;
+  store::Tx tx(*db_, true);
+  db_->exec_script(
+      "CREATE TEMP TABLE IF NOT EXISTS sandbox_batch (n BIGINT NOT NULL, idem_key TEXT NOT NULL, "
+      "reference TEXT NOT NULL, token TEXT NOT NULL, amount BIGINT NOT NULL, state TEXT, "
+      "code TEXT, settle_at TEXT, return_at TEXT, return_code TEXT, created_at TEXT NOT NULL); "
+      "DELETE FROM sandbox_batch");
+  store::RowSet staged("sandbox_batch", {"n", "idem_key", "reference", "token", "amount",
+                                         "created_at"});
+  std::vector<std::string> refs;
+  for (size_t i = 0; i < rs.size(); ++i) {
+    refs.push_back(random_id("ch_"));
+    staged.add(static_cast<int64_t>(i), rs[i].idempotency_key, refs[i], rs[i].token,
+               rs[i].amount, format_instant(rs[i].at));
+  }
+  db_->insert_rows(staged);
+  std::map<std::string, std::pair<std::string, std::string>> tokens;  // token -> kind, behaviour
+  {
+    Query q(*db_, "SELECT token, kind, behaviour FROM sandbox_tokens WHERE token IN "
+                  "(SELECT token FROM sandbox_batch)");
+    while (q.next()) tokens[q.text(0)] = {q.text(1), q.text(2)};
+  }
+  std::vector<Decision> ds;
+  store::RowSet decided("sandbox_batch", {"n", "idem_key", "reference", "token", "amount", "state",
+                                          "code", "settle_at", "return_at", "return_code",
+                                          "created_at"});
+  for (size_t i = 0; i < rs.size(); ++i) {
+    auto it = tokens.find(rs[i].token);
+    bool has = it != tokens.end();
+    ds.push_back(decide("charge", has ? &it->second.first : nullptr,
+                        has ? it->second.second : "", rs[i].amount, rs[i].at));
+    auto& d = ds.back();
+    decided.add(static_cast<int64_t>(i), rs[i].idempotency_key, refs[i], rs[i].token,
+                rs[i].amount, d.state, d.code, d.settle, d.ret, d.ret_code,
+                format_instant(rs[i].at));
+  }
+  db_->exec_script("DELETE FROM sandbox_batch");
+  db_->insert_rows(decided);
+  store::exec(*db_,
+              "INSERT INTO sandbox_transactions (idem_key, reference, kind, token, parent, amount, "
+              "state, code, settle_at, return_at, return_code, created_at) SELECT idem_key, "
+              "reference, 'charge', token, '', amount, state, code, settle_at, return_at, "
+              "return_code, created_at FROM sandbox_batch WHERE n >= 0 ORDER BY n ON CONFLICT (idem_key) DO NOTHING");
+  for (size_t i = 0; i < rs.size(); ++i) out.push_back(answer_for("charge", ds[i], refs[i]));
+  // Repeats: the key's row is another call's.
+  Query q(*db_,
+          "SELECT b.n, t.reference, t.state, t.code FROM sandbox_batch b JOIN sandbox_transactions "
+          "t ON t.idem_key = b.idem_key WHERE t.reference <> b.reference");
+  while (q.next()) {
+    Row first;
+    first.reference = q.text(1), first.state = q.text(2), first.code = q.text(3);
+    out[static_cast<size_t>(q.i64(0))] = answer_of(first);
+  }
+  tx.commit();
+  return out;
 }
 
 // capture, cancel, refund: acts on the transaction `reference` once per key.

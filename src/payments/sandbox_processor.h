@@ -53,6 +53,8 @@ class SandboxProcessor final : public app::PaymentProcessor {
   app::ProcessorResult cancel(const std::string& key, const std::string& reference,
                               Instant at) override;
   app::ProcessorResult charge(const app::ChargeRequest& r) override;
+  std::vector<app::ProcessorResult> charge_batch(
+      const std::vector<app::ChargeRequest>& rs) override;
   app::ProcessorResult refund(const std::string& key, const std::string& reference, Minor amount,
                               Instant at) override;
   app::ProcessorResult credit(const app::ChargeRequest& r) override;

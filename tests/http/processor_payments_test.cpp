@@ -3,7 +3,9 @@
 // payment rules hold, a timeout is finished by the janitor, settlement moves clearing to
 // cash and a returned debit reopens the invoice and charges the fee. The sandbox's own books
 // are compared with Remit's, and `verify` passes after each.
+#include "app/autopay.h"
 #include "app/invoices.h"
+#include "app/processor.h"
 #include "app/outbox.h"
 #include "notify/email.h"
 #include "payments/nacha.h"
@@ -248,6 +250,85 @@ TEST_F(Paying, AutopayChargesThePreferredMethodOnTheDueDate) {
             1);
   ASSERT_EQ(post("/v1/clock/advance", R"({"days":10})").status, 200);
   EXPECT_EQ(sandbox("kind = 'charge'"), 1);  // once
+}
+
+// The sandbox, with something done while a batch of charges is at the processor.
+class MeanwhileProcessor : public app::PaymentProcessor {
+ public:
+  MeanwhileProcessor(std::unique_ptr<app::PaymentProcessor> p, std::function<void()> f)
+      : p_(std::move(p)), f_(std::move(f)) {}
+  app::Tokenized describe(const std::string& t) override { return p_->describe(t); }
+  app::Tokenized tokenize_card(const app::CardInput& c, Instant at) override {
+    return p_->tokenize_card(c, at);
+  }
+  app::Tokenized tokenize_bank(const app::BankInput& b, Instant at) override {
+    return p_->tokenize_bank(b, at);
+  }
+  app::Tokenized tokenize_wallet(const std::string& w, const std::string& t, Instant at) override {
+    return p_->tokenize_wallet(w, t, at);
+  }
+  app::ProcessorResult verify(const std::string& k, const std::string& t, Instant at) override {
+    return p_->verify(k, t, at);
+  }
+  app::ProcessorResult authorize(const app::ChargeRequest& r) override { return p_->authorize(r); }
+  app::ProcessorResult capture(const std::string& k, const std::string& r, Instant at) override {
+    return p_->capture(k, r, at);
+  }
+  app::ProcessorResult cancel(const std::string& k, const std::string& r, Instant at) override {
+    return p_->cancel(k, r, at);
+  }
+  app::ProcessorResult charge(const app::ChargeRequest& r) override { return p_->charge(r); }
+  std::vector<app::ProcessorResult> charge_batch(const std::vector<app::ChargeRequest>& rs) override {
+    f_();
+    return p_->charge_batch(rs);
+  }
+  app::ProcessorResult refund(const std::string& k, const std::string& r, Minor a, Instant at) override {
+    return p_->refund(k, r, a, at);
+  }
+  app::ProcessorResult credit(const app::ChargeRequest& r) override { return p_->credit(r); }
+  app::TxStatus status(const std::string& k, Instant at) override { return p_->status(k, at); }
+
+ private:
+  std::unique_ptr<app::PaymentProcessor> p_;
+  std::function<void()> f_;
+};
+
+// AutoPay's chunk books what the processor took as a single payment would: here the invoice
+// was paid by cheque while its charge was at the processor, so the charge becomes account
+// credit (and verify, in TearDown, still balances); and a run again repeats nothing.
+TEST_F(Paying, AutopayMoneyTakenAfterTheInvoiceWasPaidBecomesCredit) {
+  std::string due_date(invoice().at("due_date").as_string());
+  ASSERT_EQ(post("/v1/clock/advance", R"({"to":")" + due_date + "\"}").status, 200);
+  int64_t m = card("4242424242424242");
+  ASSERT_EQ(post("/v1/accounts/" + a_ + "/autopay",
+                 json::serialize(json::object{{"stream", "main"}, {"method_id", m}}))
+                .status,
+            201);
+  app::Env env = env_->env;
+  auto inner = env.processor;
+  env.processor = [&, inner] {
+    return std::make_unique<MeanwhileProcessor>(inner(), [&] {
+      Response r = post("/v1/payments", json::serialize(json::object{
+                                            {"account_id", acc_}, {"method", "cheque"},
+                                            {"reference", "CHQ 1"}, {"amount", due_}}));
+      EXPECT_EQ(r.status, 201) << r.body;
+    });
+  };
+  app::Caller c{env, *db_, tenant_.id, "test", ""};
+  EXPECT_EQ(app::run_autopay(c), 1);
+  EXPECT_EQ(invoice().at("status"), "paid");
+  EXPECT_EQ(invoice().at("amount_paid"), due_);  // the cheque alone
+  auto a = body(get("/v1/accounts/" + a_));
+  EXPECT_EQ(a.at("credit_balance"), due_);  // the card's money, kept as credit
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments WHERE channel = 'autopay' AND "
+                                 "status = 'succeeded' AND fee = 175"),
+            1);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM events WHERE type = 'payment.succeeded'"), 1);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM outbox WHERE topic = 'payment_receipt'"), 1);
+  EXPECT_EQ(ledger("clearing"), due_ + 175);
+  EXPECT_EQ(ledger("fee_revenue"), -175);
+  EXPECT_EQ(app::run_autopay(c), 0);  // nothing open is due any more
+  EXPECT_EQ(sandbox("kind = 'charge'"), 1);
 }
 
 TEST_F(Paying, AFailedAutopayIsRetriedOnThePolicysDaysThenStops) {
