@@ -23,11 +23,13 @@ struct TestEnv {
             notify::memory_mailer_factory(mailbox),
             [log = http] { return std::make_unique<notify::RecordingHttpClient>(log); },
             {"https://billing.example.com", "billing@example.com"},
-            [url] {
-              payments::VaultKey key;
-              key.fill(42);
-              return std::make_unique<payments::SandboxProcessor>(store::open_db(url), key);
-            }} {}
+            [pool = app::ProcessorPool::create(
+                 [url] {
+                   payments::VaultKey key;
+                   key.fill(42);
+                   return std::make_unique<payments::SandboxProcessor>(store::open_db(url), key);
+                 },
+                 2)] { return pool->get(); }} {}
   std::shared_ptr<notify::MemoryMailbox> mailbox;
   std::shared_ptr<notify::HttpLog> http;
   app::Env env;

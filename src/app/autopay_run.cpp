@@ -96,6 +96,12 @@ std::vector<int64_t> attempt_days(const std::string& retry_days) {
   return days;
 }
 
+// Staged rows, with their statistics: else PostgreSQL plans the joins for an empty table.
+void stage(store::Db& db, const store::RowSet& rows) {
+  db.insert_rows(rows);
+  db.exec_script("ANALYZE " + rows.table);
+}
+
 void lock_staged(store::Db& db, int64_t tenant, const char* table) {
   Query q(db, fmt::format(kLockStaged, table), tenant);
   while (q.next()) {
@@ -150,7 +156,7 @@ std::vector<Attempt> record_attempts(Caller& c, const std::vector<Due>& chunk,
     staged.add(d.invoice, d.account_id, d.method_id, d.key);
     by_invoice[d.invoice] = &d;
   }
-  c.db.insert_rows(staged);
+  stage(c.db, staged);
   lock_staged(c.db, c.tenant_id, "autopay_due");
 
   struct Row {
@@ -239,7 +245,7 @@ void record_outcomes(Caller& c, const std::vector<Attempt>& attempts,
                r.reference);
   }
   if (staged.rows() == 0) return;
-  c.db.insert_rows(staged);
+  stage(c.db, staged);
   lock_staged(c.db, c.tenant_id, "autopay_out");
 
   struct Out {
@@ -300,7 +306,7 @@ void record_outcomes(Caller& c, const std::vector<Attempt>& attempts,
                minor_to_decimal(p.amount));
     paid.push_back(&o);
   }
-  c.db.insert_rows(applied);
+  stage(c.db, applied);
   store::exec(c.db, kApply, c.tenant_id);
   c.db.insert_rows(apps);
   c.db.insert_rows(ledger);

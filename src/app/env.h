@@ -78,7 +78,8 @@ struct Env {
   std::function<std::unique_ptr<Mailer>()> mailer;      // one per delivering thread
   std::function<std::unique_ptr<HttpClient>()> http;    // one per delivering thread
   NotifySettings notify;
-  std::function<std::unique_ptr<PaymentProcessor>()> processor;  // one per thread
+  // A processor for this caller's use (app::ProcessorPool::get: reused, one user at a time).
+  std::function<std::shared_ptr<PaymentProcessor>()> processor;
   // How long a claimed job is held before another worker may take it again (serve
   // --job-lease); also for the jobs a clock move runs itself.
   std::chrono::seconds job_lease{300};

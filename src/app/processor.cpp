@@ -26,4 +26,21 @@ const char* tx_state_name(TxState s) {
   return "not_found";
 }
 
+std::shared_ptr<PaymentProcessor> ProcessorPool::get() {
+  std::unique_ptr<PaymentProcessor> p;
+  {
+    std::lock_guard g(m_);
+    if (!idle_.empty()) {
+      p = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!p) p = make_();
+  return {p.release(), [pool = shared_from_this()](PaymentProcessor* raw) {
+            std::unique_ptr<PaymentProcessor> back(raw);
+            std::lock_guard g(pool->m_);
+            if (pool->idle_.size() < pool->keep_) pool->idle_.push_back(std::move(back));
+          }};
+}
+
 }  // namespace remit::app

@@ -22,6 +22,9 @@
 // - `at` is the caller's now (a test tenant's moved clock); a real processor uses its own
 //   clock and ignores it. The sandbox settles and returns payments by it.
 // - REQUIRES: one thread at a time; the Env hands out one per thread.
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,6 +133,25 @@ class PaymentProcessor {
   virtual std::optional<BankNumbers> bank_numbers_for_file(const std::string& token) {
     return std::nullopt;
   }
+};
+
+// Processors kept for reuse, so a request does not open a processor (and its connection) of
+// its own: get() hands one to a single caller and takes it back when the caller's last
+// reference goes. At most `keep` idle ones are kept.
+class ProcessorPool : public std::enable_shared_from_this<ProcessorPool> {
+ public:
+  using Make = std::function<std::unique_ptr<PaymentProcessor>()>;
+  static std::shared_ptr<ProcessorPool> create(Make make, size_t keep = 16) {
+    return std::shared_ptr<ProcessorPool>(new ProcessorPool(std::move(make), keep));
+  }
+  std::shared_ptr<PaymentProcessor> get();
+
+ private:
+  ProcessorPool(Make make, size_t keep) : make_(std::move(make)), keep_(keep) {}
+  Make make_;
+  size_t keep_;
+  std::mutex m_;
+  std::vector<std::unique_ptr<PaymentProcessor>> idle_;
 };
 
 }  // namespace remit::app

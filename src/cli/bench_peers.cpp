@@ -189,10 +189,11 @@ app::Env bench_env(const Clock& clock, const std::string& path, const std::strin
                   [smtp] { return std::make_unique<notify::SmtpMailer>(smtp); },
                   [] { return std::make_unique<notify::CurlHttpClient>(true); },
                   {},
-                  [path] {  // the sandbox; a bench key (the bench stores no bank numbers)
-                    payments::VaultKey key{};
-                    return std::make_unique<payments::SandboxProcessor>(store::open_db(path), key);
-                  }};
+                  [pool = app::ProcessorPool::create([path] {
+                     // the sandbox; a bench key (the bench stores no bank numbers)
+                     payments::VaultKey key{};
+                     return std::make_unique<payments::SandboxProcessor>(store::open_db(path), key);
+                   })] { return pool->get(); }};
 }
 
 }  // namespace remit::cli

@@ -59,10 +59,11 @@ Runtime::Runtime(const Globals& g)
           [] { return std::make_unique<notify::CurlHttpClient>(false); },
           {g.public_url, g.mail_from},
           // The key file is read (or made) when a thread first needs the processor.
-          [url = g.db, key_file = beside_db(g, g.vault_key_file, "vault.key")] {
-            return std::make_unique<payments::SandboxProcessor>(
-                store::open_db(url), payments::load_or_create_vault_key(key_file));
-          }},
+          [pool = app::ProcessorPool::create(
+               [url = g.db, key_file = beside_db(g, g.vault_key_file, "vault.key")] {
+                 return std::make_unique<payments::SandboxProcessor>(
+                     store::open_db(url), payments::load_or_create_vault_key(key_file));
+               })] { return pool->get(); }},
       mail_destination(g.smtp_url.empty() ? beside_db(g, g.outbox_dir, "outbox") : g.smtp_url) {
   auto& u = env.notify.public_url;
   if (!(u.starts_with("http://") || u.starts_with("https://")) || u.size() > 200)

@@ -290,6 +290,7 @@ std::vector<ProcessorResult> SandboxProcessor::charge_batch(
                rs[i].amount, format_instant(rs[i].at));
   }
   db_->insert_rows(staged);
+  db_->exec_script("ANALYZE sandbox_batch");  // else PostgreSQL plans for an empty table
   std::map<std::string, std::pair<std::string, std::string>> tokens;  // token -> kind, behaviour
   {
     Query q(*db_, "SELECT token, kind, behaviour FROM sandbox_tokens WHERE token IN "
@@ -312,6 +313,7 @@ std::vector<ProcessorResult> SandboxProcessor::charge_batch(
   }
   db_->exec_script("DELETE FROM sandbox_batch");
   db_->insert_rows(decided);
+  db_->exec_script("ANALYZE sandbox_batch");
   store::exec(*db_,
               "INSERT INTO sandbox_transactions (idem_key, reference, kind, token, parent, amount, "
               "state, code, settle_at, return_at, return_code, created_at) SELECT idem_key, "

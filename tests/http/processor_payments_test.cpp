@@ -255,7 +255,7 @@ TEST_F(Paying, AutopayChargesThePreferredMethodOnTheDueDate) {
 // The sandbox, with something done while a batch of charges is at the processor.
 class MeanwhileProcessor : public app::PaymentProcessor {
  public:
-  MeanwhileProcessor(std::unique_ptr<app::PaymentProcessor> p, std::function<void()> f)
+  MeanwhileProcessor(std::shared_ptr<app::PaymentProcessor> p, std::function<void()> f)
       : p_(std::move(p)), f_(std::move(f)) {}
   app::Tokenized describe(const std::string& t) override { return p_->describe(t); }
   app::Tokenized tokenize_card(const app::CardInput& c, Instant at) override {
@@ -289,7 +289,7 @@ class MeanwhileProcessor : public app::PaymentProcessor {
   app::TxStatus status(const std::string& k, Instant at) override { return p_->status(k, at); }
 
  private:
-  std::unique_ptr<app::PaymentProcessor> p_;
+  std::shared_ptr<app::PaymentProcessor> p_;
   std::function<void()> f_;
 };
 
