@@ -34,6 +34,7 @@ struct Target {
   bhttp::verb method;
   std::string path;
   std::string body;  // POST: "%d" is replaced by a unique number for the Idempotency-Key
+  std::vector<std::string> bodies = {};  // POST: when given, each request takes the next one
 };
 
 struct Result {
@@ -52,9 +53,10 @@ asio::awaitable<void> client(tcp::endpoint ep, const Target& t, const std::strin
     req.set(bhttp::field::host, "127.0.0.1");
     req.set(bhttp::field::authorization, "Bearer " + key);
     if (t.method == bhttp::verb::post) {
-      req.set("Idempotency-Key", fmt::format("bench-{}", seq++));
+      int64_t n = seq++;
+      req.set("Idempotency-Key", fmt::format("bench-{}", n));
       req.set(bhttp::field::content_type, "application/json");
-      req.body() = t.body;
+      req.body() = t.bodies.empty() ? t.body : t.bodies[static_cast<size_t>(n) % t.bodies.size()];
       req.prepare_payload();
     }
     auto t0 = Clk::now();
@@ -163,7 +165,8 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
     account = q.i64(1);
   }
   int64_t card = 0;
-  {  // a saved test card on that account, and no per-account card count (D5) for the bench
+  std::vector<std::string> many;  // a card payment of each billing account
+  {  // a saved test card on every billing account, and no per-account card count (D5)
     auto db = open_migrated(path);
     store::Tx tx(*db, true);
     std::string now = format_instant(clock.now());
@@ -172,11 +175,22 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
                 "exp_year, routing, sealed_account, created_at) VALUES ('tok_bench_api', 'card', "
                 "'succeed', 'visa', '4242', 12, 2035, '', '', ?)",
                 now);
-    card = store::one_int(*db,
-                          "INSERT INTO payment_methods (tenant_id, account_id, kind, token, brand, "
-                          "last4, exp_month, exp_year, status, created_at) VALUES (?, ?, 'card', "
-                          "'tok_bench_api', 'visa', '4242', 12, 2035, 'active', ?) RETURNING id",
-                          demo.tenant_id, account, now);
+    std::vector<int64_t> accounts;
+    {
+      store::Query q(*db, "SELECT id FROM accounts WHERE tenant_id = ? AND billing_account_id = id "
+                          "ORDER BY id", demo.tenant_id);
+      while (q.next()) accounts.push_back(q.i64(0));
+    }
+    for (int64_t a : accounts) {
+      int64_t m = store::one_int(
+          *db,
+          "INSERT INTO payment_methods (tenant_id, account_id, kind, token, brand, last4, "
+          "exp_month, exp_year, status, created_at) VALUES (?, ?, 'card', 'tok_bench_api', "
+          "'visa', '4242', 12, 2035, 'active', ?) RETURNING id",
+          demo.tenant_id, a, now);
+      if (a == account) card = m;
+      many.push_back(fmt::format(R"({{"account_id":{},"amount":1,"method_id":{}}})", a, m));
+    }
     store::exec(*db, "DELETE FROM payment_policies WHERE tenant_id = ?", demo.tenant_id);
     store::exec(*db,
                 "INSERT INTO payment_policies (tenant_id, max_digital_payments) VALUES (?, 1000000000)",
@@ -208,9 +222,11 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
        fmt::format("/v1/accounts/{}/upcoming-invoice?stream=recurring", account), ""},
       {"post_payment", bhttp::verb::post, "/v1/payments",
        fmt::format(R"({{"account_id":{},"method":"cheque","amount":1,"reference":"bench"}})", account)},
-      // A card payment through the sandbox processor: attempt, processor call, outcome.
+      // A card payment through the sandbox processor: attempt, processor call, outcome; on
+      // one account (its payments wait for each other's lock), then over every account.
       {"card_payment", bhttp::verb::post, "/v1/payments/charge",
        fmt::format(R"({{"account_id":{},"amount":1,"method_id":{}}})", account, card)},
+      {"card_payments", bhttp::verb::post, "/v1/payments/charge", "", many},
   };
   std::string json =
       fmt::format("{{\"bench\":\"api\",\"backend\":\"{}\",\"servers\":{},\"connections\":{},"
