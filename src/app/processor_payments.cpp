@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <set>
 
 #include "app/accounts.h"
@@ -63,7 +64,11 @@ struct Plan {
   std::vector<Minor> fees;
 };
 
-Plan plan(Ctx& ctx, const PaymentRequest& in) {
+// Fresh tokens of a request (PaymentRequest::token, PaymentPart::token) as the processor
+// describes them, by token.
+using Fresh = std::map<std::string, PaymentMethod>;
+
+Plan plan(Ctx& ctx, const PaymentRequest& in, const Fresh& fresh) {
   Plan p;
   {
     Account a = get_account(ctx, in.account_id);
@@ -90,8 +95,9 @@ Plan plan(Ctx& ctx, const PaymentRequest& in) {
     invalid("amount", "must be between 0.01 and " + minor_to_decimal(kMaxAmount));
   p.parts = in.parts;
   if (p.parts.empty()) {
-    if (!in.method_id) invalid("method_id", "choose a payment method (method_id or parts)");
-    p.parts.push_back({*in.method_id, p.amount});
+    if (!in.method_id && in.token.empty())
+      invalid("method_id", "choose a payment method (method_id, token or parts)");
+    p.parts.push_back({in.method_id.value_or(0), p.amount, in.token});
   }
   if (p.parts.size() > 4) invalid("parts", "at most 4 parts");
   Minor sum = 0;
@@ -101,8 +107,14 @@ Plan plan(Ctx& ctx, const PaymentRequest& in) {
     auto& part = p.parts[i];
     std::string f = fmt::format("parts[{}]", i);
     if (in.parts.empty()) f = "";
-    PaymentMethod m = usable_method(ctx, in.account_id, part.method_id,
-                                    f.empty() ? "method_id" : f + ".method_id");
+    PaymentMethod m;
+    if (part.token.empty()) {
+      m = usable_method(ctx, in.account_id, part.method_id,
+                        f.empty() ? "method_id" : f + ".method_id");
+    } else {
+      m = fresh.at(part.token);
+      if (expired(m, ctx.today)) invalid(f.empty() ? "token" : f + ".token", "this card has expired");
+    }
     if (part.amount <= 0 || part.amount > kMaxAmount)
       invalid(f.empty() ? "amount" : f + ".amount", "must be more than 0");
     if (digital(m.kind) && part.amount > policy.max_digital_amount)
@@ -132,7 +144,7 @@ Plan plan(Ctx& ctx, const PaymentRequest& in) {
 
 // Phase 1: the attempt, committed before any processor call. Returns the group (its first
 // part's id); a repeated request key returns the first request's group.
-int64_t record_attempt(Caller& c, const PaymentRequest& in) {
+int64_t record_attempt(Caller& c, const PaymentRequest& in, const Fresh& fresh) {
   store::Tx tx(c.db, true);
   Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
   if (!in.request_key.empty()) {
@@ -141,7 +153,7 @@ int64_t record_attempt(Caller& c, const PaymentRequest& in) {
   }
   get_account(ctx, in.account_id);
   detail::lock_account(ctx, in.account_id);
-  Plan p = plan(ctx, in);
+  Plan p = plan(ctx, in, fresh);
   std::string targets = join_ints(p.targets);
   std::string confirmation = detail::confirmation_code();
   int64_t group = 0;
@@ -151,7 +163,8 @@ int64_t record_attempt(Caller& c, const PaymentRequest& in) {
     int64_t id = store::one_int(
         c.db, kInsert, c.tenant_id, in.account_id, method, p.parts[i].amount, p.fees[i],
         format_date(ctx.today), i == 0 ? confirmation : fmt::format("{}-{}", confirmation, i + 1),
-        format_instant(ctx.now), m.id, m.brand, m.last4, m.token,
+        format_instant(ctx.now), m.id ? std::optional(m.id) : std::nullopt, m.brand, m.last4,
+        m.token,
         i == 0 && !in.request_key.empty() ? std::optional(in.request_key) : std::nullopt, targets,
         in.channel);
     if (i == 0) group = id;
@@ -300,24 +313,88 @@ PaymentOutcome outcome_of(Caller& c, int64_t group) {
   return o;
 }
 
+// Before any transaction: a fresh token the request asks to save is saved (and the request
+// then names its method); the others are described by the processor for plan().
+Fresh resolve_tokens(Caller& c, PaymentRequest& in) {
+  Fresh fresh;
+  if (!in.token.empty() && (in.method_id || !in.parts.empty()))
+    invalid("token", "give one of method_id, token or parts");
+  if (in.save_method && in.token.empty()) invalid("save_method", "only with a token");
+  if (in.save_method) {
+    std::optional<std::pair<int64_t, int64_t>> saved;  // a retry finds it saved: method, account
+    {
+      store::Tx tx(c.db, false);
+      Query q(c.db, "SELECT id, account_id FROM payment_methods WHERE tenant_id = ? AND token = ? "
+                    "AND deleted_at IS NULL", c.tenant_id, in.token);
+      if (q.next()) saved = {q.i64(0), q.i64(1)};
+    }
+    if (saved && saved->second != in.account_id)
+      invalid("token", "this token is saved as another account's payment method");
+    NewPaymentMethod m;
+    m.account_id = in.account_id;
+    m.token = in.token;
+    in.method_id = saved ? saved->first : add_payment_method(c, m).id;
+    in.token.clear();
+    return fresh;
+  }
+  std::vector<std::pair<std::string, std::string>> tokens;  // field, token
+  if (!in.token.empty()) tokens.emplace_back("token", in.token);
+  for (size_t i = 0; i < in.parts.size(); ++i)
+    if (!in.parts[i].token.empty())
+      tokens.emplace_back(fmt::format("parts[{}].token", i), in.parts[i].token);
+  if (tokens.empty()) return fresh;
+  {
+    store::Tx tx(c.db, false);
+    for (auto& [field, token] : tokens)
+      if (store::one_int(c.db,
+                         "SELECT COUNT(*) FROM payment_methods WHERE tenant_id = ? AND token = ? "
+                         "AND deleted_at IS NULL",
+                         c.tenant_id, token) > 0)
+        invalid(field, "this token is saved as a payment method: pay with its method_id");
+  }
+  auto processor = c.env.processor();
+  for (auto& [field, token] : tokens) {
+    if (token.size() > 200) invalid(field, "at most 200 characters");
+    Tokenized d = processor->describe(token);
+    if (!d.ok) invalid(field, d.message);
+    if (d.kind == "bank")
+      invalid(field, "a bank account is saved with its debit authorization first "
+                     "(POST /v1/accounts/{id}/payment-methods), then paid with its method_id");
+    PaymentMethod m;
+    m.account_id = in.account_id, m.kind = d.kind, m.brand = d.brand, m.last4 = d.last4;
+    m.exp_month = d.exp_month, m.exp_year = d.exp_year, m.status = "active", m.token = token;
+    fresh[token] = m;
+  }
+  return fresh;
+}
 }  // namespace
 
 std::string detail::processor_key(int64_t tenant, int64_t payment) {
   return fmt::format("remit-{}-pay-{}", tenant, payment);
 }
 
-PaymentQuote quote_payment(Caller& c, const PaymentRequest& in) {
+PaymentQuote quote_payment(Caller& c, const PaymentRequest& request) {
+  PaymentRequest in = request;
+  in.save_method = false;  // a quote saves nothing
+  Fresh fresh = resolve_tokens(c, in);
   store::Tx tx(c.db, false);
   Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
-  Plan p = plan(ctx, in);
+  Plan p = plan(ctx, in, fresh);
   PaymentQuote q{p.amount, 0, 0, p.parts, p.fees};
   for (Minor f : p.fees) q.fees += f;
   q.total = checked_add(q.amount, q.fees);
   return q;
 }
 
-PaymentOutcome pay(Caller& c, const PaymentRequest& in) {
-  int64_t group = record_attempt(c, in);
+PaymentOutcome pay(Caller& c, const PaymentRequest& request) {
+  PaymentRequest in = request;
+  int64_t group = 0;
+  if (!in.request_key.empty()) {  // a repeat reports the first request's payment
+    store::Tx tx(c.db, false);
+    Query q(c.db, kByRequest, c.tenant_id, in.request_key);
+    if (q.next()) group = q.i64(0);
+  }
+  if (!group) group = record_attempt(c, in, resolve_tokens(c, in));
   std::vector<Part> todo;
   Instant now;
   std::string currency;

@@ -26,6 +26,9 @@ namespace remit::app {
 struct PaymentPart {
   int64_t method_id = 0;
   Minor amount = 0;
+  // Instead of method_id: a card or wallet token fresh from the processor's form, used for
+  // this payment only and not saved.
+  std::string token = {};
 };
 struct PaymentRequest {
   int64_t account_id = 0;
@@ -35,6 +38,11 @@ struct PaymentRequest {
   // One part per method; absent: the whole amount with `method_id`.
   std::vector<PaymentPart> parts;
   std::optional<int64_t> method_id;
+  // Instead of method_id: a fresh card or wallet token; with save_method it is saved on the
+  // account first (verified, as POST /v1/accounts/{id}/payment-methods does), else used once.
+  // A bank account is always saved first, with its debit authorization.
+  std::string token;
+  bool save_method = false;
   std::string request_key;  // the Idempotency-Key: a repeat returns the same payment
   std::string channel = "api";  // api | portal | autopay | scheduled
   // Autopay and scheduled payments were agreed in advance: the count of card payments in a

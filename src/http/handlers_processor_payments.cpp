@@ -26,16 +26,23 @@ app::PaymentRequest read_request(Call& c) {
   }
   r.amount = opt_money(b, "amount", 1);
   r.method_id = opt_id(b, "method_id");
+  r.token = opt_string(b, "token", 200).value_or("");
+  r.save_method = opt_bool(b, "save_method").value_or(false);
   if (b.contains("parts")) {
-    if (!b.at("parts").is_array()) invalid("parts", "must be a list of {method_id, amount}");
+    if (!b.at("parts").is_array())
+      invalid("parts", "must be a list of {method_id or token, amount}");
     auto& a = b.at("parts").as_array();
     for (size_t i = 0; i < a.size(); ++i) {
       std::string f = "parts[" + std::to_string(i) + "]";
-      if (!a[i].is_object()) invalid(f, "must be an object {method_id, amount}");
+      if (!a[i].is_object()) invalid(f, "must be an object {method_id or token, amount}");
       auto& o = a[i].as_object();
-      if (!o.contains("method_id")) invalid(f + ".method_id", "is required");
+      if (o.contains("method_id") == o.contains("token"))
+        invalid(f + ".method_id", "give method_id or token");
       if (!o.contains("amount")) invalid(f + ".amount", "is required");
-      r.parts.push_back({req_id(o, "method_id"), req_money(o, "amount", 1)});
+      if (o.contains("token"))
+        r.parts.push_back({0, req_money(o, "amount", 1), req_string(o, "token", 200)});
+      else
+        r.parts.push_back({req_id(o, "method_id"), req_money(o, "amount", 1)});
     }
     if (r.method_id) invalid("method_id", "give method_id or parts, not both");
   }
@@ -48,9 +55,11 @@ Response quote(Call& c) {
   auto q = app::quote_payment(caller, read_request(c));
   json::array parts;
   for (size_t i = 0; i < q.parts.size(); ++i)
-    parts.push_back(json::object{{"method_id", q.parts[i].method_id},
-                                 {"amount", q.parts[i].amount},
-                                 {"fee", q.part_fees[i]}});
+    parts.push_back(json::object{
+        {q.parts[i].token.empty() ? "method_id" : "token",
+         q.parts[i].token.empty() ? json::value(q.parts[i].method_id) : json::value(q.parts[i].token)},
+        {"amount", q.parts[i].amount},
+        {"fee", q.part_fees[i]}});
   return ok(json::object{{"amount", q.amount}, {"fees", q.fees}, {"total", q.total}, {"parts", parts}});
 }
 

@@ -252,6 +252,55 @@ TEST_F(Paying, AutopayChargesThePreferredMethodOnTheDueDate) {
   EXPECT_EQ(sandbox("kind = 'charge'"), 1);  // once
 }
 
+// A card fresh from the tokenizing form pays once without being saved, or is saved first
+// when asked; a declined one changes nothing; a saved or bank token is refused.
+TEST_F(Paying, ANewCardPaysOnceWithoutBeingSaved) {
+  auto token = [&](const std::string& number) {
+    Response t = router_->handle(Request{
+        .method = "POST", .target = "/sandbox/v1/tokens",
+        .body = R"({"card":{"number":")" + number + R"(","cvc":"123","exp_month":12,"exp_year":2030}})"});
+    EXPECT_EQ(t.status, 201) << t.body;
+    return std::string(body(t).at("token").as_string());
+  };
+  std::string declined = token("4000000000000002");
+  Response r = pay({{"invoice_ids", json::array{inv_}}, {"token", declined}});
+  EXPECT_EQ(r.status, 402) << r.body;
+  EXPECT_EQ(invoice().at("status"), "open");
+  EXPECT_EQ(ledger("clearing"), 0);
+
+  std::string fresh = token("5555555555554444");
+  Response q = post("/v1/payments/quote",
+                    json::serialize(json::object{{"account_id", acc_}, {"token", fresh}}));
+  ASSERT_EQ(q.status, 200) << q.body;
+  EXPECT_EQ(body(q).at("fees"), 175);
+  r = pay({{"invoice_ids", json::array{inv_}}, {"token", fresh}}, "new-card-1");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto method = body(r).at("parts").as_array().at(0).at("payment_method").as_object();
+  EXPECT_EQ(method.at("display"), "mastercard \u2022\u2022\u2022\u20224444");
+  EXPECT_EQ(method.at("id"), nullptr);
+  EXPECT_EQ(invoice().at("status"), "paid");
+  EXPECT_EQ(pay({{"invoice_ids", json::array{inv_}}, {"token", fresh}}, "new-card-1").status, 201);
+  EXPECT_EQ(sandbox("kind = 'charge'"), 2);  // the decline and the payment; the repeat none
+  EXPECT_EQ(body(get("/v1/accounts/" + a_ + "/payment-methods")).at("data").as_array().size(), 0u);
+
+  // Saved when asked (and a retry finds it saved); then it is paid by method_id only.
+  std::string kept = token("4242424242424242");
+  r = pay({{"amount", 500}, {"token", kept}, {"save_method", true}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto methods = body(get("/v1/accounts/" + a_ + "/payment-methods")).at("data").as_array();
+  ASSERT_EQ(methods.size(), 1u);
+  EXPECT_EQ(body(r).at("parts").as_array().at(0).at("payment_method").at("id"), methods[0].at("id"));
+  EXPECT_EQ(error_field(pay({{"amount", 500}, {"token", kept}})), "token");
+  EXPECT_EQ(error_field(pay({{"amount", 500}, {"save_method", true}, {"method_id", methods[0].at("id")}})),
+            "save_method");
+  Response bank = router_->handle(Request{
+      .method = "POST", .target = "/sandbox/v1/tokens",
+      .body = R"({"bank_account":{"routing_number":"110000000","account_number":"000123456789"}})"});
+  ASSERT_EQ(bank.status, 201);
+  EXPECT_EQ(error_field(pay({{"amount", 500}, {"token", body(bank).at("token")}})), "token");
+  EXPECT_EQ(error_field(pay({{"amount", 500}, {"token", "tok_nope"}})), "token");
+}
+
 // The sandbox, with something done while a batch of charges is at the processor.
 class MeanwhileProcessor : public app::PaymentProcessor {
  public:
