@@ -30,20 +30,6 @@ constexpr const char* kBalance =
     "COALESCE(SUM(CASE WHEN due_date < ? THEN amount_due ELSE 0 END), 0) "
     "FROM invoices WHERE tenant_id = ? AND account_id = ? AND status = 'open'";
 
-
-
-void validate_emails(const std::vector<std::string>& v) {
-  if (v.size() > 10) invalid("emails", "at most 10 billing contacts");
-  for (size_t i = 0; i < v.size(); ++i) {
-    auto& e = v[i];
-    auto at = e.find('@');
-    bool ok = e.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < e.size() &&
-              e.find_first_of(" ,;<>\t\r\n") == std::string::npos &&
-              e.find('.', at) != std::string::npos;
-    if (!ok) invalid(fmt::format("emails[{}]", i), "not a valid email address");
-  }
-}
-
 void validate_language(const std::string& l) {
   if (l != "en" && l != "zh-CN") invalid("language", "must be en or zh-CN");
 }
@@ -85,6 +71,20 @@ void approve_terms(Ctx& ctx, int64_t id) {
   audit(ctx, "account.invoice_terms_approved", "account", id);
 }
 }  // namespace
+
+void validate_emails(const std::vector<std::string>& v, std::string_view field) {
+  if (v.size() > 10) invalid(std::string(field), "at most 10 billing contacts");
+  for (size_t i = 0; i < v.size(); ++i) {
+    auto& e = v[i];
+    auto at = e.find('@');
+    bool ok = e.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < e.size() &&
+              e.find_first_of(" ,;<>\t\r\n") == std::string::npos &&
+              e.find('.', at) != std::string::npos;
+    if (!ok)
+      invalid(field == "emails" ? fmt::format("emails[{}]", i) : std::string(field),
+              "not a valid email address");
+  }
+}
 
 std::string join_emails(const std::vector<std::string>& v) {
   std::string s;

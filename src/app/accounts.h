@@ -40,5 +40,7 @@ Balance account_balance(Ctx& ctx, int64_t id);
 // Email addresses as stored (accounts.emails, outbox.recipients): comma-separated.
 std::vector<std::string> split_emails(const std::string& stored);
 std::string join_emails(const std::vector<std::string>& emails);  // as stored: comma-separated
+// At most 10 addresses, each plausible; 400 naming `field` (for "emails": "emails[i]").
+void validate_emails(const std::vector<std::string>& emails, std::string_view field = "emails");
 
 }  // namespace remit::app

@@ -65,7 +65,8 @@ Page<LedgerEntry> list_ledger(Ctx& ctx, std::optional<int64_t> account_id, const
 // `remit verify` (F7): the ledger balances, per transaction and overall; every invoice's
 // figures add up, agree with its status, its payments and the ledger; every payment's
 // applications and rest add up to its amount; every account's credit is >= 0 and agrees with
-// the ledger; invoice numbers have no gaps. Never overflows, whatever the database holds.
+// the ledger; every account's refund cheques not yet issued equal its cheques_payable book;
+// invoice numbers have no gaps. Never overflows, whatever the database holds.
 struct VerifyReport {
   int64_t tenants = 0, invoices = 0, entries = 0;
   std::vector<std::string> problems;

@@ -1,6 +1,9 @@
 #include "app/jobs.h"
 
 #include "app/autopay.h"
+#include "app/cheque_refunds.h"
+#include "app/payment_digest.h"
+#include "app/payment_policy.h"
 #include "app/processor_payments.h"
 #include "app/scheduled_payments.h"
 
@@ -17,13 +20,20 @@ using store::Query;
 namespace {
 
 constexpr const char* kTenantDays =
-    "SELECT id, time_zone, test_mode, clock_now, scheduled_through, created_at FROM tenants "
-    "WHERE CAST(? AS BIGINT) IS NULL OR id = ? ORDER BY id";
+    "SELECT t.id, t.time_zone, t.test_mode, t.clock_now, t.scheduled_through, t.created_at, "
+    "t.digest_through, COALESCE(p.receipt_digest_hour, 18) FROM tenants t "
+    "LEFT JOIN payment_policies p ON p.tenant_id = t.id "
+    "WHERE CAST(? AS BIGINT) IS NULL OR t.id = ? ORDER BY t.id";
 // Conditional: of two servers scheduling the same days, one moves the mark, the other
 // changes nothing (and the unique job key would catch a repeat anyway).
 constexpr const char* kMarkScheduled =
     "UPDATE tenants SET scheduled_through = ? WHERE id = ? "
     "AND (scheduled_through IS NULL OR scheduled_through < ?)";
+// The same for the evening digests (app/payment_digest.h); a tenant's first mark schedules
+// nothing: its digests begin with the next one due.
+constexpr const char* kMarkDigests =
+    "UPDATE tenants SET digest_through = ? WHERE id = ? "
+    "AND (digest_through IS NULL OR digest_through < ?)";
 constexpr const char* kEnqueue =
     "INSERT INTO jobs (tenant_id, kind, job_key, run_at, created_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT DO NOTHING";
@@ -89,6 +99,18 @@ void perform(store::Db& db, const Clock& clock, int64_t tenant_id, const std::st
       run_scheduled_payments(c);
       run_autopay(c);
     }
+    // The cheque refund run (D12) of a refund day, dated that day however late the job runs.
+    Date day = *parse_date(key);
+    bool refund_day;
+    {
+      store::Tx tx(db, false);
+      refund_day = is_refund_run_day(load_payment_policy(db, tenant_id), day);
+    }
+    if (refund_day) run_cheque_refunds(db, clock, tenant_id, day, "system", worker);
+    return;
+  }
+  if (kind == "digest") {
+    record_payment_digest(db, clock, tenant_id, *parse_date(key));
     return;
   }
   throw Error(Code::Internal, "unknown job kind " + kind);
@@ -102,16 +124,28 @@ int schedule_days(store::Db& db, const Clock& clock, std::optional<int64_t> tena
     Date from, to;
   };
   std::vector<Mark> marks;
+  struct DigestMark {
+    int64_t id;
+    std::optional<Date> from;  // none: the tenant's first mark
+    Date to;
+  };
+  std::vector<DigestMark> digests;
   std::string wall = format_instant(clock.now());
   {
     store::Tx tx(db, false);
     Query q(db, kTenantDays, tenant_id, tenant_id);
     while (q.next()) {
-      Date today = local_date(tenant_now(clock.now(), q.i64(2) != 0, q.opt_text(3)), q.text(1));
+      Instant now = tenant_now(clock.now(), q.i64(2) != 0, q.opt_text(3));
+      Date today = local_date(now, q.text(1));
       Date from = today;  // a new tenant starts at its first day
       if (auto s = q.opt_text(4))
         if (auto last = parse_date(*s)) from = *last + date::days{1};
       if (from <= today) marks.push_back({q.i64(0), from, today});
+      Date due = last_digest_day(now, q.text(1), static_cast<int>(q.i64(7)));
+      std::optional<Date> last = q.null(6) ? std::nullopt : parse_date(q.text(6));
+      if (!last || *last < due)
+        digests.push_back({q.i64(0), last ? std::optional(*last + date::days{1}) : std::nullopt,
+                           due});
     }
   }
   int enqueued = 0;
@@ -120,6 +154,14 @@ int schedule_days(store::Db& db, const Clock& clock, std::optional<int64_t> tena
     if (store::exec(db, kMarkScheduled, format_date(m.to), m.id, format_date(m.to)) == 0) continue;
     for (Date d = m.from; d <= m.to; d += date::days{1})
       enqueued += static_cast<int>(store::exec(db, kEnqueue, m.id, "daily", format_date(d), wall, wall));
+    tx.commit();
+  }
+  for (auto& m : digests) {
+    store::Tx tx(db, true);
+    if (store::exec(db, kMarkDigests, format_date(m.to), m.id, format_date(m.to)) == 0) continue;
+    for (Date d = m.from.value_or(m.to + date::days{1}); d <= m.to; d += date::days{1})
+      enqueued += static_cast<int>(
+          store::exec(db, kEnqueue, m.id, "digest", format_date(d), wall, wall));
     tx.commit();
   }
   return enqueued;

@@ -20,8 +20,13 @@
 // The daily job of day D runs, in order: the bill runs due on D (every stream's boundary up
 // to D); then, given an Env, the payment janitor (payments the processor never answered),
 // settlement and returns (app/processor_payments.h), the scheduled payments of the day
-// (app/scheduled_payments.h) and autopay (app/autopay.h). Invoice delivery follows through the
-// outbox (app/outbox.h), whose rows the bill runs wrote.
+// (app/scheduled_payments.h) and autopay (app/autopay.h); then, when D is one of the
+// policy's refund run days, the cheque refund run (app/cheque_refunds.h). Invoice delivery
+// follows through the outbox (app/outbox.h), whose rows the bill runs wrote.
+//
+// The scheduler also enqueues a `digest` job (key: the local date) once the tenant's clock
+// has passed that day's receipt_digest_hour (tenants.digest_through marks the last day
+// scheduled, moved forward the same way): the evening payment digest (app/payment_digest.h).
 #include <chrono>
 
 #include "app/context.h"

@@ -28,7 +28,10 @@ struct Tenant {
   std::optional<Instant> test_clock;  // test mode: the tenant's own "now"
   bool auto_finalize = true;
   std::string remit_to;  // multi-line postal address
-  std::string email;
+  std::string email;  // the sender of its emails
+  // Where staff read billing mail (the evening payment digest, D11); empty: `email`.
+  std::string billing_inbox;
+  std::string billing_inbox_language = "en";  // en | zh-CN: the digest's language
   std::vector<Stream> streams;
   const Stream* stream(const std::string& code) const {
     for (auto& s : streams)

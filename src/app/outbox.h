@@ -2,13 +2,15 @@
 // Events (F2) and the outbox (F3): what the world outside hears of a change is written in the
 // same transaction as the change, and sent after it commits (notify/delivery.h), so a crash
 // loses nothing. Each outbox row is one message to one recipient set: an email (topic
-// invoice | credit_note, about entity_id, to the comma-separated recipients) or a webhook
-// delivery (an event to one endpoint). Its id makes the message's stable identity, the
+// invoice | credit_note | payment_receipt | payment_failed | payment_returned |
+// payment_digest | cheque_refund, about entity_id, to the comma-separated recipients) or a
+// webhook delivery (an event to one endpoint). Its id makes the message's stable identity, the
 // same on every retry: Message-ID <t{tenant}.o{id}@host>, webhook-id "msg_{tenant}_{id}".
 //
 // Event types: invoice.finalized, invoice.paid, invoice.voided, invoice.marked_uncollectible,
 // credit_note.created, payment.created, payment.reversed, account.created, account.updated,
-// bill_run.completed. An event's data is a snapshot of the object's main fields at the
+// bill_run.completed, the payment and payment method events (docs/payments.md),
+// cheque_refund.created, cheque_refund.issued, cheque_refund.voided. An event's data is a snapshot of the object's main fields at the
 // time of the event ("object", "id" and what a receiver needs to act; the API has the rest).
 #include <boost/json/object.hpp>
 
@@ -21,7 +23,8 @@ inline constexpr const char* kEventTypes[] = {
     "credit_note.created", "payment.created", "payment.reversed", "account.created",
     "account.updated",    "bill_run.completed", "payment_method.created",
     "payment_method.verified", "payment_method.deleted", "payment.succeeded", "payment.failed",
-    "payment.settled", "payment.returned", "payment.refunded"};
+    "payment.settled", "payment.returned", "payment.refunded", "cheque_refund.created",
+    "cheque_refund.issued", "cheque_refund.voided"};
 bool is_event_type(std::string_view t);
 
 // An invoice as its finalization's messages need it.

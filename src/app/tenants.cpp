@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "app/accounts.h"
 #include "app/billing.h"
 #include "app/jobs.h"
 #include "app/internal.h"
@@ -19,8 +20,8 @@ constexpr const char* kInsertStream =
     "INSERT INTO streams (tenant_id, code, name, cadence, invoice_day, anchor_date, terms_kind, "
     "terms_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdateTenant =
-    "UPDATE tenants SET name = ?, time_zone = ?, remit_to = ?, email = ?, auto_finalize = ? "
-    "WHERE id = ?";
+    "UPDATE tenants SET name = ?, time_zone = ?, remit_to = ?, email = ?, auto_finalize = ?, "
+    "billing_inbox = ?, billing_inbox_language = ? WHERE id = ?";
 constexpr const char* kUpdateStream =
     "UPDATE streams SET name = ?, invoice_day = ?, terms_kind = ?, terms_days = ? "
     "WHERE tenant_id = ? AND code = ?";
@@ -97,7 +98,7 @@ int64_t create_tenant(store::Db& db, const Clock& clock, const NewTenant& t) {
                 format_date(anchor), s.terms.kind == domain::Terms::EndOfMonth ? "eom" : "net",
                 s.terms.days);
   }
-  for (const char* c : {"invoice", "credit_note", "ledger_txn"})
+  for (const char* c : {"invoice", "credit_note", "ledger_txn", "cheque_number"})
     store::exec(db, "INSERT INTO counters (tenant_id, name, value) VALUES (?, ?, 0)", id, c);
   store::exec(db, "INSERT INTO counters (tenant_id, name, value) VALUES (?, 'account_number', 100000)",
               id);
@@ -117,7 +118,17 @@ Tenant update_tenant(Ctx& ctx, const TenantPatch& p) {
   if (p.remit_to) t.remit_to = *p.remit_to;
   if (p.email) t.email = *p.email;
   if (p.auto_finalize) t.auto_finalize = *p.auto_finalize;
-  store::exec(ctx.db, kUpdateTenant, t.name, t.time_zone, t.remit_to, t.email, t.auto_finalize, t.id);
+  if (p.billing_inbox) {
+    if (!p.billing_inbox->empty()) validate_emails({*p.billing_inbox}, "billing_inbox");
+    t.billing_inbox = *p.billing_inbox;
+  }
+  if (p.billing_inbox_language) {
+    if (*p.billing_inbox_language != "en" && *p.billing_inbox_language != "zh-CN")
+      invalid("billing_inbox_language", "must be en or zh-CN");
+    t.billing_inbox_language = *p.billing_inbox_language;
+  }
+  store::exec(ctx.db, kUpdateTenant, t.name, t.time_zone, t.remit_to, t.email, t.auto_finalize,
+              t.billing_inbox, t.billing_inbox_language, t.id);
   audit(ctx, "tenant.updated", "tenant", t.id);
   ctx.tenant = t;
   return t;
@@ -205,6 +216,9 @@ Instant advance_clock(store::Db& db, const Clock& clock, int64_t tenant_id, Inst
     day += date::days{1};
   }
   set(to);
+  // A move within the day may pass the hour of its evening digest (app/payment_digest.h).
+  schedule_days(db, clock, tenant_id);
+  finish_days(db, clock, tenant_id, day, "clock", env);
   return to;
 }
 

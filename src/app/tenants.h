@@ -26,6 +26,9 @@ int64_t create_tenant(store::Db& db, const Clock& clock, const NewTenant& t);
 
 struct TenantPatch {
   std::optional<std::string> name, time_zone, remit_to, email;
+  // The evening payment digest's address ("" unsets it: the digest goes to `email`) and
+  // language (en | zh-CN); 400 naming the field when not valid.
+  std::optional<std::string> billing_inbox, billing_inbox_language;
   std::optional<bool> auto_finalize;
 };
 Tenant update_tenant(Ctx& ctx, const TenantPatch& p);

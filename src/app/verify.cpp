@@ -87,6 +87,23 @@ constexpr const char* kAccounts =
     "(SELECT account_id, SUM(amount / 1000000000) AS h, SUM(amount % 1000000000) AS l "
     "FROM ledger_entries WHERE tenant_id = ? AND book = 'credit' GROUP BY account_id) l "
     "ON l.account_id = a.id WHERE a.tenant_id = ? ORDER BY a.id";
+// Each account with refund cheques owed (D12): its pending cheques against its cheques_payable
+// book; a cheque of no positive amount is counted apart.
+constexpr const char* kCheques =
+    "SELECT a.id, c.h, c.l, l.h, l.l, COALESCE(c.bad, 0) FROM accounts a "
+    "LEFT JOIN (SELECT account_id, "
+    "  SUM(CASE WHEN status = 'pending' THEN amount / 1000000000 ELSE 0 END) AS h, "
+    "  SUM(CASE WHEN status = 'pending' THEN amount % 1000000000 ELSE 0 END) AS l, "
+    "  SUM(CASE WHEN amount <= 0 THEN 1 ELSE 0 END) AS bad "
+    "  FROM cheque_refunds WHERE tenant_id = ? GROUP BY account_id) c ON c.account_id = a.id "
+    "LEFT JOIN (SELECT account_id, SUM(amount / 1000000000) AS h, "
+    "  SUM(amount % 1000000000) AS l FROM ledger_entries WHERE tenant_id = ? "
+    "  AND book = 'cheques_payable' GROUP BY account_id) l ON l.account_id = a.id "
+    "WHERE a.tenant_id = ? AND (c.account_id IS NOT NULL OR l.account_id IS NOT NULL) "
+    "ORDER BY a.id";
+constexpr const char* kChequesUnowned =
+    "SELECT COUNT(*) FROM ledger_entries WHERE tenant_id = ? AND book = 'cheques_payable' "
+    "AND account_id IS NULL";
 constexpr const char* kOrphans =
     "SELECT (SELECT COUNT(*) FROM invoice_lines l WHERE l.tenant_id = ? AND NOT EXISTS "
     "(SELECT 1 FROM invoices i WHERE i.id = l.invoice_id AND i.tenant_id = l.tenant_id)), "
@@ -249,6 +266,21 @@ VerifyReport verify(store::Db& db) {
                         str(book)));
       }
       c.done("accounts");
+    }
+    {
+      Capped c{problem};
+      Query q(db, kCheques, t, t, t);
+      while (q.next()) {
+        Wide pending = wide(q, 1), book = -wide(q, 3);
+        if (q.i64(5) != 0)
+          c(fmt::format("account {}: {} refund cheques of no positive amount", q.i64(0), q.i64(5)));
+        else if (pending != book)
+          c(fmt::format("account {}: refund cheques pending {} but ledger cheques payable {}",
+                        q.i64(0), str(pending), str(book)));
+      }
+      c.done("accounts' refund cheques");
+      if (int64_t n = store::one_int(db, kChequesUnowned, t))
+        problem(fmt::format("{} cheques payable ledger entries name no account", n));
     }
     {
       Query q(db, kOrphans, t, t);

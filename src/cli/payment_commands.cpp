@@ -1,10 +1,11 @@
-// payments settle | janitor, bank-file write | import: what the daily job and the API do, for
-// operators and cron.
+// payments settle | janitor | refund-run, bank-file write | import: what the daily job and the
+// API do, for operators and cron.
 #include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "app/cheque_refunds.h"
 #include "app/processor_payments.h"
 #include "cli/commands.h"
 #include "cli/env.h"
@@ -15,7 +16,8 @@ namespace remit::cli {
 
 void add_payment_commands(CLI::App& app, Globals& g) {
   static int64_t tenant = 0;
-  auto* pay = app.add_subcommand("payments", "processor payments: settlement and the janitor");
+  auto* pay = app.add_subcommand(
+      "payments", "processor payments: settlement, the janitor; the cheque refund run");
   pay->require_subcommand(1);
   auto* settle = pay->add_subcommand("settle", "ask the processor which payments settled or were returned");
   settle->add_option("--tenant", tenant, "tenant id")->required();
@@ -34,6 +36,23 @@ void add_payment_commands(CLI::App& app, Globals& g) {
     Runtime rt(g);
     app::Caller c{rt.env, *db, tenant, "cli", ""};
     fmt::print("{} resolved\n", app::resolve_processing(c, std::chrono::minutes(1)));
+    deliver_now(rt);
+  });
+  auto* refunds = pay->add_subcommand(
+      "refund-run", "refund closed accounts' credit by cheque now (dated today; once per day)");
+  refunds->add_option("--tenant", tenant, "tenant id")->required();
+  refunds->callback([&g] {
+    auto db = open_migrated(g.db);
+    Runtime rt(g);
+    Date today;
+    {
+      store::Tx tx(*db, false);
+      today = app::make_ctx(*db, rt.clock, tenant, "cli").today;
+    }
+    auto r = app::run_cheque_refunds(*db, rt.clock, tenant, today, "cli");
+    fmt::print("{}: {} cheques, {} refunded, {} already refunded\n", r.run_date, r.refunded,
+               minor_to_decimal(r.total), r.already);
+    for (auto& s : r.skipped) fmt::print("skipped account {}: {}\n", s.account_id, s.reason);
     deliver_now(rt);
   });
 

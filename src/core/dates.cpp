@@ -97,6 +97,14 @@ Instant local_midnight(Date d, const std::string& tz) {
   return z.get_sys_time();
 }
 
+Instant local_time(Date d, std::chrono::hours h, const std::string& tz) {
+  if (tz.empty() || tz == "UTC") return Instant{d} + h;
+  // An hour that does not exist (DST starts) is the instant the clocks jump; one that occurs
+  // twice (DST ends), its first occurrence.
+  zoned_seconds z{tz, local_seconds{d.time_since_epoch()} + h, choose::earliest};
+  return z.get_sys_time();
+}
+
 bool valid_time_zone(const std::string& tz) {
   if (tz == "UTC") return true;
   try {

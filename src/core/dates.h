@@ -32,5 +32,7 @@ Date local_date(Instant t, const std::string& tz);
 bool valid_time_zone(const std::string& tz);
 // The instant local midnight starts day d in time zone tz.
 Instant local_midnight(Date d, const std::string& tz);
+// The instant the clocks of time zone tz show hour h (0..23) of day d.
+Instant local_time(Date d, std::chrono::hours h, const std::string& tz);
 
 }  // namespace remit

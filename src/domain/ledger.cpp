@@ -16,13 +16,14 @@ const char* book_name(Book b) {
     case Book::BadDebt: return "bad_debt";
     case Book::Clearing: return "clearing";
     case Book::FeeRevenue: return "fee_revenue";
+    case Book::ChequesPayable: return "cheques_payable";
   }
   return "ar";
 }
 
 Book book_from_name(std::string_view n) {
   for (Book b : {Book::Ar, Book::Revenue, Book::Cash, Book::Credit, Book::BadDebt, Book::Clearing,
-                 Book::FeeRevenue})
+                 Book::FeeRevenue, Book::ChequesPayable})
     if (n == book_name(b)) return b;
   throw Error(Code::Internal, "unknown ledger book " + std::string(n));
 }
@@ -131,6 +132,21 @@ Postings write_off_postings(const InvoiceMoney& inv) {
 Postings apply_credit_postings(const InvoiceMoney& inv, Minor amount) {
   return {{Book::Credit, inv.account_id, {}, {}, amount},
           {Book::Ar, inv.account_id, inv.id, {}, -amount}};
+}
+
+Postings cheque_refund_postings(int64_t account_id, Minor amount) {
+  return {{Book::Credit, account_id, {}, {}, amount},
+          {Book::ChequesPayable, account_id, {}, {}, -amount}};
+}
+
+Postings cheque_issue_postings(int64_t account_id, Minor amount) {
+  return {{Book::ChequesPayable, account_id, {}, {}, amount}, {Book::Cash, {}, {}, {}, -amount}};
+}
+
+Postings cheque_void_postings(int64_t account_id, Minor amount, bool issued) {
+  if (issued) return {{Book::Cash, {}, {}, {}, amount}, {Book::Credit, account_id, {}, {}, -amount}};
+  return {{Book::ChequesPayable, account_id, {}, {}, amount},
+          {Book::Credit, account_id, {}, {}, -amount}};
 }
 
 Postings reversal_postings(const Postings& net) {

@@ -6,7 +6,8 @@
 // The ledger is double entry, debit positive. Books: ar (receivable, per account and invoice),
 // revenue, cash, credit (customer credit: a liability per account), bad_debt, clearing
 // (money the processor has taken for us and not yet settled to the bank), fee_revenue
-// (convenience fees: revenue of their own, never an invoice's). Every operation
+// (convenience fees: revenue of their own, never an invoice's), cheques_payable (refund
+// cheques in the register, not yet issued: a liability per account). Every operation
 // returns one balanced transaction. An invoice's figures always satisfy
 //   amount_due = max(subtotal, 0) - credit_applied - amount_paid - amount_credited - written_off
 // with every term >= 0, and its ar book equals amount_due.
@@ -20,7 +21,7 @@
 
 namespace remit::domain {
 
-enum class Book { Ar, Revenue, Cash, Credit, BadDebt, Clearing, FeeRevenue };
+enum class Book { Ar, Revenue, Cash, Credit, BadDebt, Clearing, FeeRevenue, ChequesPayable };
 const char* book_name(Book b);
 Book book_from_name(std::string_view name);  // Internal error for an unknown name
 
@@ -101,6 +102,14 @@ Postings void_postings(const InvoiceMoney& inv);
 Postings write_off_postings(const InvoiceMoney& inv);
 // Applying `amount` of the account's credit to an open invoice now.
 Postings apply_credit_postings(const InvoiceMoney& inv, Minor amount);
+
+// Refunding a closed account's credit by cheque (D12): the credit goes down and the cheque is
+// owed (cheques_payable) until it is issued, when the cash goes out. Voiding a cheque gives
+// the credit back: from cheques_payable when it was never issued, from cash when it was
+// (stopped, returned undelivered).
+Postings cheque_refund_postings(int64_t account_id, Minor amount);
+Postings cheque_issue_postings(int64_t account_id, Minor amount);
+Postings cheque_void_postings(int64_t account_id, Minor amount, bool issued);
 
 // Reversing a staff-posted payment entered by mistake: the exact opposite of its postings so
 // far (`net`: the sums of its legs per book and invoice).

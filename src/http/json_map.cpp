@@ -56,6 +56,8 @@ json::value to_json(const app::Tenant& t) {
   o["auto_finalize"] = t.auto_finalize;
   o["remit_to"] = t.remit_to;
   o["email"] = t.email;
+  o["billing_inbox"] = t.billing_inbox;
+  o["billing_inbox_language"] = t.billing_inbox_language;
   json::array streams;
   for (auto& s : t.streams) streams.push_back(to_json(s));
   o["streams"] = std::move(streams);

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include "app/billing.h"
+#include "app/cheque_refunds.h"
 #include "app/invoices.h"
 #include "app/jobs.h"
 #include "app/models.h"
@@ -42,6 +43,7 @@ json::value to_json(const app::OutboxRec& m);
 json::value to_json(const app::PaymentMethod& m);
 json::value to_json(const app::WebhookEndpoint& w);  // with "secret" only when just created
 json::value to_json(const app::PaperStatement& p);
+json::value to_json(const app::ChequeRefund& c);
 
 // {"data":[...],"has_more":bool,"next_cursor":id|null}
 template <class T>

@@ -37,4 +37,23 @@ json::value to_json(const app::PaymentMethod& m) {
   return o;
 }
 
+json::value to_json(const app::ChequeRefund& c) {
+  json::array lines;
+  for (auto& l : c.address_lines) lines.push_back(json::value(l));
+  auto opt = [](const std::optional<std::string>& s) { return s ? json::value(*s) : nullptr; };
+  return json::object{{"id", c.id},
+                      {"account_id", c.account_id},
+                      {"account_number", c.account_number},
+                      {"cheque_number", c.cheque_number},
+                      {"amount", c.amount},
+                      {"payee", c.payee},
+                      {"address_lines", lines},
+                      {"run_date", c.run_date},
+                      {"status", c.status},
+                      {"created_at", c.created_at},
+                      {"issued_at", opt(c.issued_at)},
+                      {"voided_at", opt(c.voided_at)},
+                      {"void_reason", c.void_reason}};
+}
+
 }  // namespace remit::http

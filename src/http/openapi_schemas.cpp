@@ -39,10 +39,14 @@ constexpr const char* kSchemas = R"JSON({
   "auto_finalize": {"type": "boolean"}, "remit_to": {"type": "string"},
   "paper_fee": {"$ref": "#/components/schemas/Money"},
   "email": {"type": "string"},
+  "billing_inbox": {"type": "string", "description": "where the evening payment digest goes; empty: email"},
+  "billing_inbox_language": {"type": "string", "enum": ["en", "zh-CN"]},
   "streams": {"type": "array", "items": {"$ref": "#/components/schemas/Stream"}}}},
 "TenantPatch": {"type": "object", "properties": {
   "name": {"type": "string"}, "time_zone": {"type": "string"}, "remit_to": {"type": "string"},
   "email": {"type": "string"}, "auto_finalize": {"type": "boolean"},
+  "billing_inbox": {"type": "string", "description": "one email address for the evening payment digest; \"\" unsets it (the digest goes to email)"},
+  "billing_inbox_language": {"type": "string", "enum": ["en", "zh-CN"], "description": "the digest's language"},
   "paper_fee": {"allOf": [{"$ref": "#/components/schemas/Money"}],
                 "description": "charged per paper statement on the next invoice; 0 turns it off (max 100.00)"}}},
 "Account": {"type": "object", "properties": {
@@ -282,8 +286,8 @@ constexpr const char* kSchemas = R"JSON({
   "to": {"type": "string", "description": "YYYY-MM-DD (start of that day in the tenant's zone) or YYYY-MM-DDTHH:MM:SSZ"},
   "days": {"type": "integer", "minimum": 1, "maximum": 3660}}},
 "Job": {"type": "object", "properties": {
-  "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["daily"]},
-  "key": {"type": "string", "description": "daily: the tenant's local date it runs for"},
+  "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["daily", "digest"]},
+  "key": {"type": "string", "description": "daily, digest: the tenant's local date it runs for"},
   "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
   "attempts": {"type": "integer"},
   "run_at": {"type": "string", "description": "queued: not before; running: the lease's end"},
@@ -295,13 +299,14 @@ constexpr const char* kSchemas = R"JSON({
     "invoice.marked_uncollectible", "credit_note.created", "payment.created", "payment.reversed",
     "account.created", "account.updated", "bill_run.completed", "payment_method.created",
     "payment_method.verified", "payment_method.deleted", "payment.succeeded", "payment.failed",
-    "payment.settled", "payment.returned", "payment.refunded"]},
+    "payment.settled", "payment.returned", "payment.refunded", "cheque_refund.created",
+    "cheque_refund.issued", "cheque_refund.voided"]},
   "entity": {"type": "string"}, "entity_id": {"type": "integer", "nullable": true},
   "data": {"type": "object", "description": "a snapshot of the object's main fields"},
   "created_at": {"type": "string"}}},
 "OutboxMessage": {"type": "object", "properties": {
   "id": {"type": "integer"}, "channel": {"type": "string", "enum": ["email", "webhook"]},
-  "topic": {"type": "string", "description": "email: invoice or credit_note; webhook: the event type"},
+  "topic": {"type": "string", "description": "email: invoice, credit_note, payment_receipt, payment_failed, payment_returned, payment_digest or cheque_refund; webhook: the event type"},
   "status": {"type": "string", "enum": ["pending", "sent", "failed", "skipped"]},
   "attempts": {"type": "integer"},
   "next_attempt_at": {"type": "string", "nullable": true},
@@ -424,6 +429,28 @@ constexpr const char* kSchemas = R"JSON({
   "amount": {"$ref": "#/components/schemas/Money"}, "reason": {"type": "string"},
   "status": {"type": "string", "enum": ["processing", "succeeded", "failed"]},
   "created_at": {"type": "string"}}},
+"ChequeRefund": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "account_id": {"type": "integer"}, "account_number": {"type": "string"},
+  "cheque_number": {"type": "integer", "description": "per tenant, in order of the register"},
+  "amount": {"$ref": "#/components/schemas/Money"}, "payee": {"type": "string"},
+  "address_lines": {"type": "array", "items": {"type": "string"}, "description": "the account's mailing address at the run"},
+  "run_date": {"$ref": "#/components/schemas/Date"},
+  "status": {"type": "string", "enum": ["pending", "issued", "void"]},
+  "created_at": {"type": "string"}, "issued_at": {"type": "string", "nullable": true},
+  "voided_at": {"type": "string", "nullable": true}, "void_reason": {"type": "string"}}},
+"ChequeRefundRun": {"type": "object", "properties": {
+  "run_date": {"$ref": "#/components/schemas/Date"},
+  "refunded": {"type": "integer", "description": "cheques written by this run"},
+  "total": {"$ref": "#/components/schemas/Money"},
+  "already_refunded": {"type": "integer", "description": "accounts with a cheque of this run date already"},
+  "skipped": {"type": "array", "description": "closed accounts with credit left for a later run", "items": {
+    "type": "object", "properties": {"account_id": {"type": "integer"}, "reason": {"type": "string"}}}}}},
+"MarkChequesIssued": {"type": "object", "required": ["run_date"], "properties": {
+  "run_date": {"$ref": "#/components/schemas/Date"}}},
+"ChequesIssued": {"type": "object", "properties": {
+  "run_date": {"$ref": "#/components/schemas/Date"}, "issued": {"type": "integer"}}},
+"ChequeRefundVoid": {"type": "object", "required": ["reason"], "properties": {
+  "reason": {"type": "string", "description": "1-500 characters"}}},
 "BankFileImport": {"type": "object", "properties": {
   "returns_applied": {"type": "integer"}, "returns_already_applied": {"type": "integer"},
   "changes_applied": {"type": "integer"},

@@ -122,6 +122,7 @@ Router::Router(Services svc) : svc_(std::move(svc)) {
   add_view_routes(routes_);
   add_payment_method_routes(routes_);
   add_processor_payment_routes(routes_);
+  add_cheque_refund_routes(routes_);
   for (auto& r : routes_) patterns_.push_back(split_pattern(r.pattern));
   openapi_ = to_text(build_openapi(routes_));
 }

@@ -135,8 +135,9 @@ void add_subscription_routes(std::vector<Route>& t);
 void add_invoice_routes(std::vector<Route>& t);
 void add_billing_routes(std::vector<Route>& t);
 void add_notify_routes(std::vector<Route>& t);   // webhooks, events, outbox, jobs, paper
-void add_view_routes(std::vector<Route>& t);
+void add_view_routes(std::vector<Route>& t);  // the hosted invoice page of View & Pay
 void add_payment_method_routes(std::vector<Route>& t);  // payment methods, the sandbox's tokens
-void add_processor_payment_routes(std::vector<Route>& t);  // paying through the processor     // the hosted invoice page of View & Pay
+void add_processor_payment_routes(std::vector<Route>& t);  // paying through the processor
+void add_cheque_refund_routes(std::vector<Route>& t);  // the cheque register (D12)
 
 }  // namespace remit::http

@@ -10,6 +10,7 @@
 #include "app/invoices.h"
 #include "app/view_links.h"
 #include "domain/instruments.h"
+#include "notify/email_parts.h"
 #include "notify/mime.h"
 #include "render/i18n.h"
 #include "render/invoice_pdf.h"
@@ -47,14 +48,6 @@ mu::data to_data(const json::value& v) {
   }
 }
 
-// fmt pattern with named arguments: "{number}" etc.
-std::string fill(std::string_view pattern, const std::vector<std::pair<const char*, std::string>>& args) {
-  fmt::dynamic_format_arg_store<fmt::format_context> store;
-  for (auto& [k, v] : args) store.push_back(fmt::arg(k, v));
-  return fmt::vformat(pattern, store);
-}
-
-
 std::string host_of(const std::string& url) {
   auto s = url.find("://");
   std::string h = s == std::string::npos ? url : url.substr(s + 3);
@@ -87,9 +80,14 @@ std::string message_id(const app::NotifySettings& s, int64_t tenant_id, int64_t 
   return fmt::format("t{}.o{}@{}", tenant_id, outbox_id, host_of(s.public_url));
 }
 
-namespace {
-// The message from its template data `d`: the tenant's footer added, the text and HTML parts
-// of template `name` (.txt, .html), the attachments, the row's Message-ID and recipients.
+namespace detail {
+std::string fill(std::string_view pattern,
+                 const std::vector<std::pair<const char*, std::string>>& args) {
+  fmt::dynamic_format_arg_store<fmt::format_context> store;
+  for (auto& [k, v] : args) store.push_back(fmt::arg(k, v));
+  return fmt::vformat(pattern, store);
+}
+
 app::OutgoingMail finish(const app::Env& env, const app::Ctx& ctx, const app::OutboxRec& row,
                          json::object& d, std::string_view name,
                          std::vector<Attachment> attachments) {
@@ -110,6 +108,11 @@ app::OutgoingMail finish(const app::Env& env, const app::Ctx& ctx, const app::Ou
   m.date = ctx.now;  // the tenant's business time (its test clock in test mode)
   return app::OutgoingMail{m.from_addr, m.to, m.message_id, build_mime(m)};
 }
+}  // namespace detail
+
+namespace {
+using detail::fill;
+using detail::finish;
 
 // A receipt (D11), a failed automatic payment's notice (D8) or a returned payment's (D10).
 app::OutgoingMail compose_payment_email(const app::Env& env, app::Ctx& ctx,
@@ -158,6 +161,8 @@ app::OutgoingMail compose_payment_email(const app::Env& env, app::Ctx& ctx,
 app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::OutboxRec& row) {
   store::Tx tx(db, false);
   app::Ctx ctx = app::make_ctx(db, env.clock, row.tenant_id, "system");
+  if (row.topic == "payment_digest") return detail::compose_digest_email(env, ctx, row);
+  if (row.topic == "cheque_refund") return detail::compose_cheque_refund_email(env, ctx, row);
   if (row.topic.starts_with("payment_")) return compose_payment_email(env, ctx, row);
   const app::Tenant& tenant = ctx.tenant;
   std::optional<app::CreditNote> note;

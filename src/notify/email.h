@@ -1,8 +1,10 @@
 #pragma once
 // The emails of the outbox (F3, C6), composed at delivery time from the records as they are
-// then: the invoice email (summary, View & Pay link, the invoice PDF attached) and the
-// credit-note notice, in the account's language (en or zh-CN), from the mustache templates
-// in web/templates/email (compiled in) and the translation catalog of render/i18n.h.
+// then: the invoice email (summary, View & Pay link, the invoice PDF attached), the
+// credit-note notice, the payment receipts and notices, the cheque refund notice, in the
+// account's language (en or zh-CN), and the evening payment digest to the tenant's billing
+// inbox, in its language; from the mustache templates in web/templates/email (compiled in)
+// and the translation catalog of render/i18n.h.
 // The Message-ID is the outbox row's: the same message on every retry.
 #include "app/env.h"
 #include "app/outbox.h"

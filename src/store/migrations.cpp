@@ -630,10 +630,52 @@ CREATE INDEX refunds_payment ON refunds (tenant_id, payment_id);
 )SQL",
     // 19: PostgreSQL only: the same, keyed by tenant first.
     rekey({"scheduled_payments", "refunds"}),
+    // 20: the cheque refund run (D12): the cheque register, one cheque per account and run
+    // date; the evening digest of payments (D11), one per tenant and day, each covering the
+    // time since the one before; the day each tenant's digest was last scheduled; the
+    // tenant's billing inbox (where the digest goes) and its language; each tenant's cheque
+    // number counter.
+    R"SQL(
+CREATE TABLE cheque_refunds (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  run_date TEXT NOT NULL,
+  cheque_number INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  payee TEXT NOT NULL,
+  address TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  created_at TEXT NOT NULL,
+  issued_at TEXT,
+  voided_at TEXT,
+  void_reason TEXT NOT NULL DEFAULT '',
+  UNIQUE (tenant_id, account_id, run_date),
+  UNIQUE (tenant_id, cheque_number)
+);
+CREATE INDEX cheque_refunds_run ON cheque_refunds (tenant_id, run_date, id);
+CREATE TABLE payment_digests (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  digest_date TEXT NOT NULL,
+  window_start TEXT NOT NULL,
+  window_end TEXT NOT NULL,
+  payments INTEGER NOT NULL,
+  recipients TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  UNIQUE (tenant_id, digest_date)
+);
+ALTER TABLE tenants ADD COLUMN digest_through TEXT;
+ALTER TABLE tenants ADD COLUMN billing_inbox TEXT NOT NULL DEFAULT '';
+ALTER TABLE tenants ADD COLUMN billing_inbox_language TEXT NOT NULL DEFAULT 'en';
+INSERT INTO counters (tenant_id, name, value) SELECT id, 'cheque_number', 0 FROM tenants;
+)SQL",
+    // 21: PostgreSQL only: the same, keyed by tenant first.
+    rekey({"cheque_refunds", "payment_digests"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

@@ -179,6 +179,30 @@ TEST(Ledger, VoidWriteOffApplyCreditAndReversalBalance) {
   EXPECT_TRUE(net(both).empty());
 }
 
+// A refund cheque (D12): the credit is owed as a cheque until issued, when cash goes out;
+// voided, the credit comes back from wherever the money then is.
+TEST(Ledger, ChequeRefundsMoveCreditToChequesPayableThenToCash) {
+  auto sum = [](std::initializer_list<Postings> ps) {
+    Postings all;
+    for (auto& p : ps) all.insert(all.end(), p.begin(), p.end());
+    return net(all);
+  };
+  auto refund = cheque_refund_postings(3, 4500), issue = cheque_issue_postings(3, 4500);
+  for (auto* p : {&refund, &issue}) EXPECT_EQ(postings_sum(*p), 0);
+  auto r = net(refund);
+  EXPECT_EQ(at(r, "credit", 0), 4500);  // the account's credit (a liability) goes down
+  EXPECT_EQ(at(r, "cheques_payable", 0), -4500);
+  auto issued = sum({refund, issue});
+  EXPECT_EQ(issued.size(), 2u);
+  EXPECT_EQ(at(issued, "credit", 0), 4500);
+  EXPECT_EQ(at(issued, "cash", 0), -4500);
+  // Void before issue: nothing left but the credit back; after issue: the same.
+  EXPECT_TRUE(sum({refund, cheque_void_postings(3, 4500, false)}).empty());
+  EXPECT_TRUE(sum({refund, issue, cheque_void_postings(3, 4500, true)}).empty());
+  for (auto& l : refund) EXPECT_EQ(l.account_id, 3);
+  EXPECT_EQ(book_from_name("cheques_payable"), Book::ChequesPayable);
+}
+
 TEST(Ledger, SumsAreCheckedNotWrapped) {
   Postings p = {{Book::Cash, {}, {}, {}, INT64_MAX}, {Book::Ar, {}, {}, {}, 1}};
   EXPECT_THROW(postings_sum(p), Error);
