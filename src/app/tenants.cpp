@@ -98,7 +98,7 @@ int64_t create_tenant(store::Db& db, const Clock& clock, const NewTenant& t) {
                 format_date(anchor), s.terms.kind == domain::Terms::EndOfMonth ? "eom" : "net",
                 s.terms.days);
   }
-  for (const char* c : {"invoice", "credit_note", "ledger_txn", "cheque_number"})
+  for (const char* c : {"invoice", "credit_note", "ledger_txn", "cheque_number", "ach_trace"})
     store::exec(db, "INSERT INTO counters (tenant_id, name, value) VALUES (?, ?, 0)", id, c);
   store::exec(db, "INSERT INTO counters (tenant_id, name, value) VALUES (?, 'account_number', 100000)",
               id);

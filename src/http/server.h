@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 
 namespace remit::http {
@@ -23,6 +24,9 @@ struct ServerOptions {
   int io_threads = 2;
   int db_threads = 4;
   size_t body_limit = 1 << 20;
+  // File uploads (a bank's return file of 100,000 entries is 9.4 MB) may be larger.
+  size_t upload_limit = 32 << 20;
+  std::vector<std::string> upload_paths = {"/v1/bank-files/returns"};
   std::chrono::seconds idle_timeout{120};
 };
 

@@ -83,11 +83,21 @@ asio::awaitable<void> serve_connection(std::shared_ptr<Connection> conn, Session
       if (host.stopping) break;
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
-      parser.body_limit(host.opt.body_limit);
+      // The largest limit until the target is known; then the target's.
+      parser.body_limit(std::max(host.opt.body_limit, host.opt.upload_limit));
       stream.expires_after(host.opt.idle_timeout);
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser,
                                                         asio::as_tuple(use_awaitable));
       beast::error_code rec = hec;
+      size_t limit = host.opt.body_limit;
+      if (!rec) {
+        std::string_view target = parser.get().target();
+        target = target.substr(0, target.find('?'));
+        for (auto& p : host.opt.upload_paths)
+          if (target == p) limit = host.opt.upload_limit;
+        parser.body_limit(limit);
+        if (parser.content_length() && *parser.content_length() > limit) rec = http::error::body_limit;
+      }
       if (!rec && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
         stream.expires_after(kWriteTimeout);
@@ -103,8 +113,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<Connection> conn, Session
       if (rec == http::error::body_limit) {
         conn->busy = true;
         auto m = to_message(error_response(413, "payload_too_large",
-                                           fmt::format("the request body exceeds {} bytes",
-                                                       host.opt.body_limit)),
+                                           fmt::format("the request body exceeds {} bytes", limit)),
                             11, false);
         if (co_await write(stream, m)) co_await linger(stream);
         break;

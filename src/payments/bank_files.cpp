@@ -14,7 +14,16 @@ namespace remit::payments {
 using store::Query;
 
 namespace {
-constexpr uint32_t kMicroBase = 9'000'000;
+// Trace sequences come from a per-tenant counter and wrap after 9,999,999 entries; a return
+// names an entry of the last weeks, so the latest entry with its trace is the one meant.
+constexpr int64_t kTraceSequences = 9'999'999;
+constexpr const char* kTraceOf =
+    "SELECT trace FROM bank_file_entries WHERE tenant_id = ? AND item = ?";
+constexpr const char* kInsertTrace =
+    "INSERT INTO bank_file_entries (tenant_id, item, trace, file_date, created_at) "
+    "VALUES (?, ?, ?, ?, ?)";
+constexpr const char* kItemOf =
+    "SELECT item FROM bank_file_entries WHERE tenant_id = ? AND trace = ? ORDER BY id DESC LIMIT 1";
 
 constexpr const char* kDebits =
     "SELECT p.id, p.amount, p.token, m.account_type, m.holder_name, m.mandate_channel, a.number "
@@ -29,10 +38,36 @@ constexpr const char* kMicro =
     "AND m.micro_amounts <> '' ORDER BY m.id";
 
 struct Row {
-  int64_t id;
+  std::string item;  // p:<payment id> | m:<method id>:<deposit>
   Minor amount;
   std::string token, type, holder, channel, account_number;
+  std::string trace = {};
 };
+
+// Each row's trace number: the one it was given when a file first held it (a file written
+// again is the same file), else the tenant's next.
+void assign_traces(app::Caller& c, Date day, std::vector<Row*>& rows) {
+  store::Tx tx(c.db, true);
+  app::Ctx ctx = app::make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
+  std::vector<Row*> fresh;
+  for (auto* r : rows) {
+    Query q(c.db, kTraceOf, c.tenant_id, r->item);
+    if (q.next())
+      r->trace = q.text(0);
+    else
+      fresh.push_back(r);
+  }
+  if (fresh.empty()) return;
+  int64_t next = app::next_counter(c.db, c.tenant_id, "ach_trace",
+                                   static_cast<int64_t>(fresh.size()));
+  for (auto* r : fresh) {
+    auto seq = static_cast<uint32_t>((next++ - 1) % kTraceSequences + 1);
+    r->trace = nacha_trace_number(kOdfi, seq);
+    store::exec(c.db, kInsertTrace, c.tenant_id, r->item, r->trace, format_date(day),
+                format_instant(ctx.now));
+  }
+  tx.commit();
+}
 }  // namespace
 
 std::string day_bank_file(app::Caller& c, Date day) {
@@ -47,19 +82,24 @@ std::string day_bank_file(app::Caller& c, Date day) {
     {
       Query q(c.db, kDebits, c.tenant_id, format_date(day));
       while (q.next())
-        debits.push_back({q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6)});
+        debits.push_back({fmt::format("p:{}", q.i64(0)), q.i64(1), q.text(2), q.text(3), q.text(4),
+                          q.text(5), q.text(6)});
     }
     Query q(c.db, kMicro, c.tenant_id, format_instant(local_midnight(day, tenant.time_zone)),
             format_instant(local_midnight(day + date::days{1}, tenant.time_zone)));
     while (q.next()) {
       auto amounts = split_ints(q.text(4));
       for (size_t n = 0; n < amounts.size(); ++n)
-        micro.push_back({q.i64(0) * 2 + static_cast<int64_t>(n), amounts[n], q.text(1), q.text(2),
+        micro.push_back({fmt::format("m:{}:{}", q.i64(0), n), amounts[n], q.text(1), q.text(2),
                          q.text(3), "online", q.text(5)});
     }
   }
+  std::vector<Row*> all;
+  for (auto* list : {&debits, &micro})
+    for (auto& r : *list) all.push_back(&r);
+  assign_traces(c, day, all);
   auto processor = c.env.processor();
-  auto entry = [&](const Row& r, bool debit, uint32_t sequence) {
+  auto entry = [&](const Row& r, bool debit) {
     auto numbers = processor->bank_numbers_for_file(r.token);
     if (!numbers)
       throw Error(Code::FailedPrecondition,
@@ -73,7 +113,7 @@ std::string day_bank_file(app::Caller& c, Date day) {
     e.amount = r.amount;
     e.individual_id = r.account_number;
     e.individual_name = r.holder;
-    e.trace_number = nacha_trace_number(kOdfi, sequence);
+    e.trace_number = r.trace;
     return e;
   };
   NachaFile f;
@@ -97,12 +137,12 @@ std::string day_bank_file(app::Caller& c, Date day) {
     NachaBatch b = batch(sec, "PAYMENT");
     for (auto& r : debits)
       if ((r.channel == "paper") == (sec == "PPD"))
-        b.entries.push_back(entry(r, true, static_cast<uint32_t>(r.id % kMicroBase)));
+        b.entries.push_back(entry(r, true));
     if (!b.entries.empty()) f.batches.push_back(std::move(b));
   }
   NachaBatch m = batch("WEB", "ACCTVERIFY");
   for (auto& r : micro)
-    m.entries.push_back(entry(r, false, kMicroBase + static_cast<uint32_t>(r.id % 1'000'000)));
+    m.entries.push_back(entry(r, false));
   if (!m.entries.empty()) f.batches.push_back(std::move(m));
   if (f.batches.empty())
     throw Error(Code::NotFound, "no bank debits or micro-deposits on " + format_date(day));
@@ -140,16 +180,20 @@ ImportReport import_bank_file(app::Caller& c, std::string_view text) {
         unknown("is neither a return nor a notification of change");
         continue;
       }
-      int64_t seq = std::stoll(trace.substr(8));
-      if (trace.substr(0, 8) != kOdfi || seq >= kMicroBase) {
-        unknown("names no bank debit of this tenant");
+      std::string item;
+      {
+        Query q(c.db, kItemOf, c.tenant_id, trace);
+        if (q.next()) item = q.text(0);
+      }
+      if (item.starts_with("m:")) {
+        unknown("names a micro-deposit (the account stays unverified)");
         continue;
       }
       std::optional<app::Payment> p;
-      try {
-        p = app::get_payment(ctx, seq);
-      } catch (const Error&) {
-      }
+      if (item.starts_with("p:")) try {
+          p = app::get_payment(ctx, std::stoll(item.substr(2)));
+        } catch (const Error&) {
+        }
       if (!p || p->method != "bank_debit") {
         unknown("names no bank debit of this tenant");
         continue;

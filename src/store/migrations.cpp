@@ -672,10 +672,28 @@ INSERT INTO counters (tenant_id, name, value) SELECT id, 'cheque_number', 0 FROM
 )SQL",
     // 21: PostgreSQL only: the same, keyed by tenant first.
     rekey({"cheque_refunds", "payment_digests"}),
+    // 22: the trace number each bank-file entry was given (D13), from a per-tenant counter,
+    // so any number of debits and micro-deposits get distinct traces and a return file finds
+    // its entry. `item` is p:<payment id> or m:<method id>:<deposit>.
+    R"SQL(
+CREATE TABLE bank_file_entries (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  item TEXT NOT NULL,
+  trace TEXT NOT NULL,
+  file_date TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX bank_file_entries_item ON bank_file_entries (tenant_id, item);
+CREATE INDEX bank_file_entries_trace ON bank_file_entries (tenant_id, trace, id);
+INSERT INTO counters (tenant_id, name, value) SELECT id, 'ach_trace', 0 FROM tenants;
+)SQL",
+    // 23: PostgreSQL only: the same, keyed by tenant first.
+    rekey({"bank_file_entries"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

@@ -62,11 +62,11 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "DROP INDEX payments_request; DROP INDEX payments_open; DROP INDEX payments_group; "
         "DROP INDEX payments_processing; DROP TABLE autopay_enrollments; "
         "DROP TABLE scheduled_payments; DROP TABLE refunds; DROP INDEX invoices_open_due; "
-        "DROP TABLE cheque_refunds; DROP TABLE payment_digests; "
+        "DROP TABLE cheque_refunds; DROP TABLE payment_digests; DROP TABLE bank_file_entries; "
         "ALTER TABLE tenants DROP COLUMN digest_through; "
         "ALTER TABLE tenants DROP COLUMN billing_inbox; "
         "ALTER TABLE tenants DROP COLUMN billing_inbox_language; "
-        "DELETE FROM counters WHERE name = 'cheque_number'; "
+        "DELETE FROM counters WHERE name IN ('cheque_number', 'ach_trace'); "
 
         "ALTER TABLE payments DROP COLUMN fee; "
         "ALTER TABLE payments DROP COLUMN method_id; "

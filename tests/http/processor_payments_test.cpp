@@ -3,6 +3,8 @@
 // payment rules hold, a timeout is finished by the janitor, settlement moves clearing to
 // cash and a returned debit reopens the invoice and charges the fee. The sandbox's own books
 // are compared with Remit's, and `verify` passes after each.
+#include <set>
+
 #include "app/autopay.h"
 #include "app/invoices.h"
 #include "app/processor.h"
@@ -492,9 +494,18 @@ TEST_F(Paying, TheDaysBankFileAndAReturnFileImportedOnce) {
   int64_t web_pay = body(a).at("parts").as_array()[0].at("id").as_int64();
   int64_t paper_pay = body(b).at("parts").as_array()[0].at("id").as_int64();
 
+  // Trace sequences wrap after 9,999,999: entries keep distinct traces across the wrap.
+  store::exec(*db_, "UPDATE counters SET value = 9999997 WHERE name = 'ach_trace'");
   Response file = get("/v1/bank-files");
   ASSERT_EQ(file.status, 200) << file.body;
+  EXPECT_EQ(get("/v1/bank-files").body, file.body);  // written again: the same traces
   auto f = payments::parse_nacha(file.body);
+  std::set<std::string> traces;
+  for (auto& b : f.batches)
+    for (auto& e : b.entries) traces.insert(e.trace_number);
+  EXPECT_EQ(traces.size(), 6u);
+  EXPECT_TRUE(traces.contains("110000009999999"));
+  EXPECT_TRUE(traces.contains("110000000000001"));
   ASSERT_EQ(f.batches.size(), 3u);
   EXPECT_EQ(f.batches[0].sec_code, "PPD");
   ASSERT_EQ(f.batches[0].entries.size(), 1u);
@@ -514,7 +525,7 @@ TEST_F(Paying, TheDaysBankFileAndAReturnFileImportedOnce) {
   ret.transaction_code = payments::kCheckingReturnDebit;
   ret.returned = payments::Return{"R01", ret.trace_number, std::nullopt, "11000000", ""};
   payments::NachaEntry stranger = ret;
-  stranger.returned->original_trace = "110000009999999";
+  stranger.returned->original_trace = "110000000777777";
   stranger.trace_number = "110000000000777";
   r.batches[1].entries.push_back(stranger);
   auto& noc = r.batches[0];
