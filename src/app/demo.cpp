@@ -8,6 +8,7 @@
 #include "app/billing.h"
 #include "app/catalog.h"
 #include "app/invoices.h"
+#include "app/portal_auth.h"
 #include "app/presets.h"
 #include "app/subscriptions.h"
 #include "app/tenants.h"
@@ -175,6 +176,14 @@ DemoResult create_demo(store::Db& db, const Clock& clock, int n_accounts) {
   {
     store::Tx tx(db, true);
     out.api_key = create_api_key(db, clock, tid, "demo");
+    // The portal at /p/demo/, with a login for the first customer (README).
+    store::exec(db, "UPDATE tenants SET portal_slug = 'demo' WHERE id = ?", tid);
+    {
+      Ctx ctx = make_ctx(db, clock, tid, "demo");
+      Account first = get_account(ctx, accounts.at(0));
+      out.portal_email = first.emails.at(0);
+      add_portal_user(ctx, first.id, out.portal_email, "owner", kDemoPortalPassword);
+    }
     store::Query q(db, "SELECT COUNT(*) FROM invoices WHERE tenant_id = ?", tid);
     q.next();
     out.invoices = q.i64(0);

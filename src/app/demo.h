@@ -10,7 +10,9 @@ struct DemoResult {
   std::string api_key;
   int64_t accounts = 0;
   int64_t invoices = 0;
+  std::string portal_email;  // the first customer's portal login, with kDemoPortalPassword
 };
+inline constexpr const char* kDemoPortalPassword = "demo-customer-password";
 
 // Deterministic for a given clock (fixed-seed randomness).
 DemoResult create_demo(store::Db& db, const Clock& clock, int accounts = 300);

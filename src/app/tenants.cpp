@@ -89,6 +89,8 @@ int64_t create_tenant(store::Db& db, const Clock& clock, const NewTenant& t) {
   int64_t id = store::one_int(db, kInsertTenant, t.name, t.currency, t.time_zone, t.test_mode,
                               t.test_mode ? std::optional(format_instant(now)) : std::nullopt,
                               t.auto_finalize, t.remit_to, t.email, format_instant(now));
+  // Its customer portal is at /p/t<id>/ (a demo or a PATCH may name it otherwise).
+  store::exec(db, "UPDATE tenants SET portal_slug = 't' || CAST(id AS TEXT) WHERE id = ?", id);
   for (auto& s : streams) {
     Date anchor = s.schedule.cadence == domain::Cadence::Biweekly && s.schedule.anchor != Date{}
                       ? s.schedule.anchor

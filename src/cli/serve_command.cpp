@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "app/demo.h"
 #include "app/tenants.h"
 #include "app/workers.h"
 #include "cli/commands.h"
@@ -56,12 +57,15 @@ void add_serve_command(CLI::App& app, Globals& g) {
     Runtime rt(g);
     rt.env.job_lease = std::chrono::seconds(std::max(1, job_lease));
     const Clock& clock = rt.clock;
-    std::string key;
+    std::string key, portal_login;
     {
       auto db = open_migrated(g.db);
       if (print_demo_key) {
         store::Tx tx(*db, true);
         key = app::create_api_key(*db, clock, 1, "make run");
+        store::Query q(*db, "SELECT email FROM portal_users WHERE tenant_id = 1 AND role = 'owner' "
+                            "AND removed_at IS NULL ORDER BY id LIMIT 1");
+        if (q.next()) portal_login = q.text(0);
         tx.commit();
       }
     }
@@ -75,6 +79,9 @@ void add_serve_command(CLI::App& app, Globals& g) {
     fmt::print("Remit is serving {} at http://{}:{}/  (health: /healthz, API: /v1, docs: /v1/openapi.json)\n",
                store::redact_url(g.db), o.host, server.port());
     if (!key.empty()) fmt::print("Demo API key (tenant 1): {}\n  try: curl -H 'Authorization: Bearer {}' http://{}:{}/v1/invoices\n", key, key, o.host, server.port());
+    if (!portal_login.empty())
+      fmt::print("Customer portal: http://{}:{}/  (sign in as {} with password {})\n", o.host,
+                 server.port(), portal_login, app::kDemoPortalPassword);
     std::fflush(stdout);
     server.run();  // returns after SIGINT/SIGTERM, once in-flight requests finish
     background.stop();

@@ -14,6 +14,8 @@ struct Request {
   std::string idempotency_key;
   std::string body;
   std::string client_ip;  // for the audit log
+  // For the portal's pages: cookies, the form's encoding, where a POST came from.
+  std::string cookie, content_type, origin, host;
 };
 
 struct Response {

@@ -97,6 +97,7 @@ json::value operation(const Route& r) {
 json::value build_openapi(const std::vector<Route>& routes) {
   json::object paths;
   for (auto& r : routes) {
+    if (!r.api) continue;
     std::string method;
     for (char ch : r.method) method += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     json::value& path = paths[r.pattern];

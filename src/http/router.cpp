@@ -21,6 +21,7 @@ constexpr int kAttempts = 3;
 
 std::vector<std::string> split_pattern(std::string_view p) {
   std::vector<std::string> out;
+  if (p == "/") return out;  // the root: no segments, as parse_target gives it
   size_t i = 1;
   while (i <= p.size()) {
     size_t j = p.find('/', i);
@@ -123,6 +124,7 @@ Router::Router(Services svc) : svc_(std::move(svc)) {
   add_payment_method_routes(routes_);
   add_processor_payment_routes(routes_);
   add_cheque_refund_routes(routes_);
+  add_portal_routes(routes_);
   for (auto& r : routes_) patterns_.push_back(split_pattern(r.pattern));
   openapi_ = to_text(build_openapi(routes_));
 }

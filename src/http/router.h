@@ -87,6 +87,7 @@ struct Route {
   std::vector<QueryDoc> query;
   std::string content_type = "application/json";
   bool own_tx = false;        // the use case runs its own transactions
+  bool api = true;            // false: a portal page, not in the OpenAPI document
 };
 
 // Building blocks for handlers.
@@ -136,6 +137,7 @@ void add_invoice_routes(std::vector<Route>& t);
 void add_billing_routes(std::vector<Route>& t);
 void add_notify_routes(std::vector<Route>& t);   // webhooks, events, outbox, jobs, paper
 void add_view_routes(std::vector<Route>& t);  // the hosted invoice page of View & Pay
+void add_portal_routes(std::vector<Route>& t);  // the customer portal (http/portal/)
 void add_payment_method_routes(std::vector<Route>& t);  // payment methods, the sandbox's tokens
 void add_processor_payment_routes(std::vector<Route>& t);  // paying through the processor
 void add_cheque_refund_routes(std::vector<Route>& t);  // the cheque register (D12)

@@ -22,6 +22,14 @@ Request to_request(const http::request<http::string_body>& m, const std::string&
     r.idempotency_key = std::string(it->value());
   r.body = m.body();
   r.client_ip = ip;
+  auto header = [&](auto field) {
+    auto it = m.find(field);
+    return it == m.end() ? std::string() : std::string(it->value());
+  };
+  r.cookie = header(http::field::cookie);
+  r.content_type = header(http::field::content_type);
+  r.origin = header(http::field::origin);
+  r.host = header(http::field::host);
   return r;
 }
 
@@ -29,7 +37,7 @@ http::response<http::string_body> to_message(Response&& r, unsigned version, boo
   http::response<http::string_body> m{static_cast<http::status>(r.status), version};
   m.set(http::field::server, "remit");
   m.set(http::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers) m.set(k, v);
+  for (auto& [k, v] : r.headers) m.insert(k, v);
   m.body() = std::move(r.body);
   m.keep_alive(keep_alive);
   m.prepare_payload();

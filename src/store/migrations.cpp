@@ -690,10 +690,44 @@ INSERT INTO counters (tenant_id, name, value) SELECT id, 'ach_trace', 0 FROM ten
 )SQL",
     // 23: PostgreSQL only: the same, keyed by tenant first.
     rekey({"bank_file_entries"}),
+    // 24: the customer portal (issue 10): a tenant's portal address (/p/<slug>/), its
+    // customers' users (one login per email per tenant, on one account, with a role) and
+    // their sessions (the token's hash only).
+    R"SQL(
+ALTER TABLE tenants ADD COLUMN portal_slug TEXT;
+UPDATE tenants SET portal_slug = 't' || id;
+CREATE UNIQUE INDEX tenants_portal_slug ON tenants (portal_slug);
+CREATE TABLE portal_users (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  removed_at TEXT
+);
+CREATE UNIQUE INDEX portal_users_email ON portal_users (tenant_id, email) WHERE removed_at IS NULL;
+CREATE INDEX portal_users_account ON portal_users (tenant_id, account_id);
+CREATE TABLE portal_sessions (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  token_hash TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  seen_at TEXT NOT NULL,
+  ended_at TEXT
+);
+CREATE UNIQUE INDEX portal_sessions_token ON portal_sessions (tenant_id, token_hash);
+CREATE INDEX portal_sessions_user ON portal_sessions (tenant_id, user_id);
+)SQL",
+    // 25: PostgreSQL only: the same, keyed by tenant first.
+    rekey({"portal_users", "portal_sessions"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23, 25};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

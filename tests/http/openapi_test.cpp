@@ -34,6 +34,7 @@ TEST_F(OpenApi, EveryRouteIsDocumentedAndEveryOperationIsRouted) {
 
   std::set<std::pair<std::string, std::string>> routed, documented;
   for (auto& r : router_->routes()) {
+    if (!r.api) continue;  // portal pages (docs/portal.md)
     EXPECT_TRUE(routed.emplace(r.pattern, lower(r.method)).second) << "duplicate " << r.pattern;
     EXPECT_FALSE(r.summary.empty()) << r.pattern;
     EXPECT_TRUE(r.pattern == "/healthz" || r.pattern == "/metrics" || r.pattern.starts_with("/v1/") ||
@@ -91,6 +92,7 @@ TEST_F(OpenApi, EverySchemaReferenceResolves) {
 TEST_F(OpenApi, PublicRoutesNeedNoKeyAndOthersDo) {
   json::value doc = json::parse(router_->openapi_text());
   for (auto& r : router_->routes()) {
+    if (!r.api) continue;
     auto& op = doc.at("paths").at(r.pattern).at(lower(r.method)).as_object();
     if (r.access == Access::Public || r.access == Access::Open) {
       EXPECT_TRUE(op.at("security").as_array().empty()) << r.pattern;

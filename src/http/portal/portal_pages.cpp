@@ -1,0 +1,320 @@
+// The customer portal (issue 10) at /p/<slug>/ of each tenant: sign-in, the home page
+// (balance due, open and paid invoices), an invoice and its PDF, sign-out. Server-rendered
+// HTML (web/templates/pages/portal_*.mustache) that works without JavaScript.
+//
+// Every page runs in its own transaction on the tenant the slug names; a session found for
+// another tenant is no session. Errors are pages, not JSON: an unknown tenant, invoice or
+// account all answer the same 404 page.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/accounts.h"
+#include "app/invoices.h"
+#include "app/portal_auth.h"
+#include "http/handler_util.h"
+#include "http/portal/portal_util.h"
+#include "notify/email.h"
+#include "render/invoice_pdf.h"
+
+namespace remit::http {
+namespace {
+using portal::field;
+using portal::html;
+using portal::redirect;
+
+// The tenant of /p/<slug>/, the signed-in user's session if any, and the page's language.
+struct Visit {
+  app::Ctx ctx;
+  std::optional<app::PortalSession> session;
+  portal::Page page;
+  std::optional<std::string> set_lang;  // a ?lang= switch to remember
+};
+
+render::Lang lang_of_visit(Call& c, const app::Account* acct) {
+  if (auto* q = query_param(c.query, "lang")) return render::lang_of(*q);
+  std::string cookie = portal::cookie(c.req, "__Host-remit_lang");
+  if (!cookie.empty()) return render::lang_of(cookie);
+  return acct ? render::lang_of(acct->language) : render::Lang::En;
+}
+
+Response not_found_page(Call& c) {
+  portal::Page p{"", "Remit", "", lang_of_visit(c, nullptr)};
+  json::object d{{"message", render::phrase("portal_not_found", p.lang)}};
+  p.title = std::string(render::phrase("portal_not_found_title", p.lang));
+  return html(404, portal::render_page(p, "portal_message.html", d));
+}
+
+std::optional<Visit> visit(Call& c) {
+  auto tenant = app::tenant_by_portal_slug(*c.db, c.param("slug"));
+  if (!tenant) return std::nullopt;
+  Visit v{app::make_ctx(*c.db, c.svc.clock, *tenant, "portal", c.req.client_ip), {}, {}, {}};
+  v.session = app::find_session(v.ctx, portal::cookie(c.req, portal::kSessionCookie));
+  std::optional<app::Account> acct;
+  if (v.session) acct = app::get_account(v.ctx, v.session->user.account_id);
+  v.page.provider = v.ctx.tenant.name;
+  v.page.slug = c.param("slug");
+  v.page.lang = lang_of_visit(c, acct ? &*acct : nullptr);
+  if (auto* q = query_param(c.query, "lang")) v.set_lang = *q == "zh-CN" ? "zh-CN" : "en";
+  if (v.session) {
+    v.page.user_email = v.session->user.email;
+    v.page.csrf = v.session->csrf;
+  }
+  return v;
+}
+
+Response finish(Visit& v, Response r) {
+  if (v.set_lang) r.headers.emplace_back("Set-Cookie", portal::set_cookie("__Host-remit_lang", *v.set_lang));
+  return r;
+}
+
+std::string base(const Visit& v) { return "/p/" + v.page.slug; }
+
+// `next` after signing in: a path of this portal only (never another site).
+std::string safe_next(const Visit& v, const std::string& next) {
+  std::string b = base(v) + "/";
+  if (next.starts_with(b) && next.find("//", 1) == std::string::npos &&
+      next.find('\\') == std::string::npos && next.find("/..") == std::string::npos)
+    return next;
+  return b;
+}
+
+Response sign_in_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
+                      const std::string& next) {
+  std::string form_token = portal::cookie(c.req, portal::kFormCookie);
+  bool fresh = form_token.size() != 43;
+  if (fresh) form_token = portal::random_token();
+  v.page.title = std::string(render::phrase("portal_sign_in", v.page.lang));
+  json::object d{{"form_token", form_token}, {"email", email}, {"next", next}};
+  if (!error.empty()) d["error"] = error;
+  Response r = html(status, portal::render_page(v.page, "portal_sign_in.html", d));
+  if (fresh) r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kFormCookie, form_token));
+  return finish(v, r);
+}
+
+Response sign_in_page(Call& c) {
+  store::Tx tx(*c.db, false);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  if (v->session) return redirect(base(*v) + "/");
+  auto* next = query_param(c.query, "next");
+  return sign_in_form(c, *v, 200, "", "", next ? *next : "");
+}
+
+Response sign_in(Call& c) {
+  auto form = portal::parse_form(c.req);
+  store::Tx tx(*c.db, true);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  std::string email = field(form, "email"), next = field(form, "next");
+  if (!portal::same_origin(c.req) ||
+      !portal::equal_tokens(field(form, "form_token"), portal::cookie(c.req, portal::kFormCookie)))
+    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
+  auto user = app::check_password(v->ctx, email, field(form, "password"));
+  if (!user) {
+    app::audit(v->ctx, "portal.sign_in_failed", "portal", std::nullopt, "password");
+    tx.commit();
+    return sign_in_form(c, *v, 200, render::phrase("portal_sign_in_failed", v->page.lang), email,
+                        next);
+  }
+  std::string token = app::start_session(v->ctx, user->id);
+  app::audit(v->ctx, "portal.signed_in", "portal_user", user->id, "password");
+  tx.commit();
+  Response r = redirect(safe_next(*v, next));
+  r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kSessionCookie, token));
+  return r;
+}
+
+// A signed-in page: the session, else the sign-in page (with the way back).
+template <class F>
+Response signed_in(Call& c, bool write, F page) {
+  std::optional<store::Tx> tx;
+  tx.emplace(*c.db, write);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  if (!v->session) {
+    std::string path = c.req.target.substr(0, c.req.target.find('?'));
+    return redirect(base(*v) + "/sign-in?next=" + path);
+  }
+  Response r = page(*v);
+  if (v->session->stale) {  // noted at most once a minute, in a write transaction of its own
+    int64_t id = v->session->id, tenant = v->ctx.tenant.id;
+    if (!write) {
+      tx.reset();
+      tx.emplace(*c.db, true);
+    }
+    app::Ctx ctx = app::make_ctx(*c.db, c.svc.clock, tenant, "portal", c.req.client_ip);
+    app::note_session_use(ctx, id);
+    write = true;
+  }
+  if (write) tx->commit();
+  return finish(*v, std::move(r));
+}
+
+Response sign_out(Call& c) {
+  auto form = portal::parse_form(c.req);
+  return signed_in(c, true, [&](Visit& v) {
+    if (!portal::same_origin(c.req) || !portal::equal_tokens(field(form, "csrf"), v.session->csrf))
+      return redirect(base(v) + "/");
+    if (field(form, "everywhere") == "1")
+      app::end_all_sessions(v.ctx, v.session->user.id);
+    else
+      app::end_session(v.ctx, v.session->id);
+    Response r = redirect(base(v) + "/sign-in");
+    r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kSessionCookie, ""));
+    return r;
+  });
+}
+
+// The accounts a user sees: its own and, for a parent, its children.
+std::vector<app::Account> visible_accounts(Visit& v) {
+  std::vector<app::Account> out{app::get_account(v.ctx, v.session->user.account_id)};
+  store::Query q(v.ctx.db, "SELECT id FROM accounts WHERE tenant_id = ? AND parent_id = ? ORDER BY id",
+                 v.ctx.tenant.id, out[0].id);
+  std::vector<int64_t> children;
+  while (q.next()) children.push_back(q.i64(0));
+  for (int64_t id : children) out.push_back(app::get_account(v.ctx, id));
+  return out;
+}
+
+json::object invoice_row(Visit& v, const app::Invoice& i) {
+  auto money = [&](Minor m) { return render::format_money(m, v.ctx.tenant.currency, v.page.lang); };
+  return {{"number", i.number_text()},
+          {"url", base(v) + "/invoices/" + std::to_string(i.id)},
+          {"issue_date", render::format_date(i.issue_date, v.page.lang)},
+          {"due_date", render::format_date(i.due_date, v.page.lang)},
+          {"total", money(i.subtotal)},
+          {"amount_due", money(i.amount_due)},
+          {"status", render::status_badge(i.status, v.page.lang)}};
+}
+
+Response home(Call& c) {
+  return signed_in(c, false, [&](Visit& v) {
+    auto accounts = visible_accounts(v);
+    Minor due = 0;
+    json::array open, paid;
+    std::string since = format_date(v.ctx.today - date::days{36 * 31});
+    for (auto& a : accounts) {
+      due += app::account_balance(v.ctx, a.id).balance_due;
+      for (const char* status : {"open", "paid"}) {
+        app::InvoiceFilter f;
+        f.account_id = a.id;
+        f.status = status;
+        if (std::string_view(status) == "paid") f.issued_from = since;
+        for (auto& i : app::list_invoices(v.ctx, f, {.limit = 100}).items)
+          (std::string_view(status) == "open" ? open : paid).push_back(invoice_row(v, i));
+      }
+    }
+    std::reverse(paid.begin(), paid.end());  // the latest first
+    v.page.title = std::string(render::phrase("portal_home", v.page.lang));
+    const app::Account& me = accounts[0];
+    json::object d{{"account_name", me.name},
+                   {"account_number", me.number},
+                   {"balance_due", render::format_money(due, v.ctx.tenant.currency, v.page.lang)},
+                   {"open", open},
+                   {"paid", paid},
+                   {"has_open", !open.empty()},
+                   {"has_paid", !paid.empty()}};
+    return html(200, portal::render_page(v.page, "portal_home.html", d));
+  });
+}
+
+// The invoice, when it is on an account the user sees (else nullopt: the same 404 as an
+// invoice that does not exist).
+std::optional<app::Invoice> visible_invoice(Visit& v, int64_t id) {
+  std::optional<app::Invoice> inv;
+  try {
+    inv = app::get_invoice(v.ctx, id);
+  } catch (const Error& e) {
+    if (e.code != Code::NotFound) throw;
+    return std::nullopt;
+  }
+  if (inv->status == "draft") return std::nullopt;
+  for (auto& a : visible_accounts(v))
+    if (a.id == inv->account_id) return inv;
+  return std::nullopt;
+}
+
+int64_t id_param(Call& c) {
+  const std::string& s = c.param("id");
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return 0;
+  return std::stoll(s);
+}
+
+Response invoice_page(Call& c) {
+  return signed_in(c, false, [&](Visit& v) {
+    auto inv = visible_invoice(v, id_param(c));
+    if (!inv) return not_found_page(c);
+    auto money = [&](Minor m) { return render::format_money(m, v.ctx.tenant.currency, v.page.lang); };
+    json::array lines;
+    for (auto& l : inv->lines)
+      lines.push_back(json::object{{"description", l.description},
+                                   {"period", render::format_period(l.period_start, l.period_end, v.page.lang)},
+                                   {"amount", money(l.amount)}});
+    json::object d = invoice_row(v, *inv);
+    d["lines"] = lines;
+    d["subtotal"] = money(inv->subtotal);
+    if (inv->credit_applied) d["credit_applied"] = money(-inv->credit_applied);
+    if (inv->amount_credited) d["credited"] = money(-inv->amount_credited);
+    if (inv->amount_paid) d["paid"] = money(-inv->amount_paid);
+    d["pdf_url"] = base(v) + "/invoices/" + std::to_string(inv->id) + "/pdf";
+    d["remit_to"] = v.ctx.tenant.remit_to;
+    v.page.title = fmt::format(fmt::runtime(render::phrase("page_invoice_title", v.page.lang)),
+                               fmt::arg("number", inv->number_text()));
+    return html(200, portal::render_page(v.page, "portal_invoice.html", d));
+  });
+}
+
+Response invoice_pdf(Call& c) {
+  return signed_in(c, false, [&](Visit& v) {
+    auto inv = visible_invoice(v, id_param(c));
+    if (!inv) return not_found_page(c);
+    Response r = html(200, render::render_invoice_pdf(v.ctx.tenant, app::get_account(v.ctx, inv->account_id), *inv));
+    r.content_type = "application/pdf";
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"" + inv->number_text() + ".pdf\"");
+    return r;
+  });
+}
+
+// "/": the portal of the only tenant (the demo of `make run`), else a page saying there is none.
+Response root(Call& c) {
+  std::vector<std::string> slugs;
+  {
+    store::Tx tx(*c.db, false);
+    store::Query q(*c.db, "SELECT portal_slug FROM tenants ORDER BY id LIMIT 2");
+    while (q.next()) slugs.push_back(q.text(0));
+  }
+  if (slugs.size() == 1) return redirect("/p/" + slugs[0] + "/");
+  return not_found_page(c);
+}
+
+Response stylesheet(Call&) {
+  Response r;
+  r.content_type = "text/css; charset=utf-8";
+  r.body = notify::render_template("portal.css", "{}");
+  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+}  // namespace
+
+void add_portal_routes(std::vector<Route>& t) {
+  auto page = [&](std::string method, std::string pattern, Handler h, std::string summary,
+                  Access access = Access::Open) {
+    t.push_back({.method = std::move(method), .pattern = std::move(pattern), .access = access,
+                 .handler = std::move(h), .summary = std::move(summary),
+                 .content_type = "text/html", .api = false});
+  };
+  page("GET", "/", root, "the portal of the only tenant");
+  page("GET", "/portal.css", stylesheet, "the portal's stylesheet", Access::Public);
+  page("GET", "/p/{slug}", home, "portal home");
+  page("GET", "/p/{slug}/sign-in", sign_in_page, "portal sign-in");
+  page("POST", "/p/{slug}/sign-in", sign_in, "portal sign-in");
+  page("POST", "/p/{slug}/sign-out", sign_out, "portal sign-out");
+  page("GET", "/p/{slug}/invoices/{id}", invoice_page, "portal invoice");
+  page("GET", "/p/{slug}/invoices/{id}/pdf", invoice_pdf, "portal invoice PDF");
+}
+
+}  // namespace remit::http

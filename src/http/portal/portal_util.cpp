@@ -1,0 +1,138 @@
+#include "http/portal/portal_util.h"
+
+#include <sodium.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "core/error.h"
+#include "notify/email.h"
+
+namespace remit::http::portal {
+namespace json = boost::json;
+
+Response html(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+                         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("X-Robots-Tag", "noindex");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+Response redirect(std::string location) {
+  Response r = html(303, "");
+  r.headers.emplace_back("Location", std::move(location));
+  return r;
+}
+
+std::string cookie(const Request& r, std::string_view name) {
+  std::string_view s = r.cookie;
+  while (!s.empty()) {
+    auto end = s.find(';');
+    std::string_view part = s.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name)
+      return std::string(part.substr(eq + 1));
+    if (end == std::string_view::npos) break;
+    s.remove_prefix(end + 1);
+  }
+  return "";
+}
+
+std::string set_cookie(std::string_view name, std::string_view value) {
+  std::string c = std::string(name) + "=" + std::string(value) +
+                  "; Path=/; Secure; HttpOnly; SameSite=Lax";
+  if (value.empty()) c += "; Max-Age=0";
+  return c;
+}
+
+namespace {
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+std::string decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+QueryParams parse_form(const Request& r) {
+  if (!r.content_type.starts_with("application/x-www-form-urlencoded"))
+    invalid("", "a form must be sent as application/x-www-form-urlencoded");
+  QueryParams out;
+  std::string_view s = r.body;
+  while (!s.empty()) {
+    auto end = s.find('&');
+    std::string_view part = s.substr(0, end);
+    auto eq = part.find('=');
+    if (!part.empty())
+      out.emplace_back(decode(part.substr(0, eq)),
+                       eq == std::string_view::npos ? "" : decode(part.substr(eq + 1)));
+    if (out.size() > 100) invalid("", "too many form fields");
+    if (end == std::string_view::npos) break;
+    s.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+std::string field(const QueryParams& form, std::string_view name) {
+  const std::string* v = query_param(form, name);
+  return v ? *v : "";
+}
+
+bool same_origin(const Request& r) {
+  if (r.origin.empty()) return true;  // not a browser's cross-site POST (those carry Origin)
+  return r.origin == "http://" + r.host || r.origin == "https://" + r.host;
+}
+
+bool equal_tokens(std::string_view a, std::string_view b) {
+  return !a.empty() && a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string random_token() {
+  unsigned char b[32];
+  randombytes_buf(b, sizeof b);
+  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof out, b, sizeof b, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return out;
+}
+
+std::string render_page(const Page& p, std::string_view tmpl, json::object data) {
+  json::object d = notify::catalog(p.lang);
+  for (auto& [k, v] : data) d[k] = v;
+  d["provider"] = p.provider;
+  d["base"] = "/p/" + p.slug;
+  if (!p.user_email.empty()) {
+    d["user_email"] = p.user_email;
+    d["csrf"] = p.csrf;
+  }
+  std::string content = notify::render_template(tmpl, json::serialize(d));
+  d["content"] = content;
+  d["title"] = p.title;
+  d["other_lang"] = p.lang == render::Lang::ZhCN ? "en" : "zh-CN";
+  d["other_lang_name"] = p.lang == render::Lang::ZhCN ? "English" : "中文";
+  return notify::render_template("portal_layout.html", json::serialize(d));
+}
+
+}  // namespace remit::http::portal

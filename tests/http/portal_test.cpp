@@ -1,0 +1,225 @@
+// The customer portal's sign-in and pages as a browser meets them (issue 10): cookies and
+// their flags, one answer for a wrong password and an unknown email, a new session token
+// at each sign-in, CSRF on every form, the `next` redirect kept inside the portal, pages
+// scoped to the user's accounts and tenant, idle timeout, sign out everywhere.
+#include "app/accounts.h"
+#include "app/portal_auth.h"
+#include "http/portal/portal_util.h"
+#include "http_fixture.h"
+
+namespace remit::http::testing {
+namespace {
+
+constexpr const char* kPassword = "correct horse battery";
+
+class Portal : public RouterTest {
+ protected:
+  void SetUp() override {
+    acc_ = make_billable_account();
+    ASSERT_EQ(post("/v1/clock/advance", R"({"to":"2025-01-02"})").status, 200);
+    store::Tx tx(*db_, true);
+    app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
+    slug_ = app::portal_slug(*db_, tenant_.id);
+    app::add_portal_user(ctx, acc_, "Bob@Example.com", "owner", kPassword);
+    tx.commit();
+  }
+  Response page(const std::string& method, const std::string& path, const std::string& cookies,
+                const std::string& form = "", const std::string& origin = "") {
+    Request r;
+    r.method = method;
+    r.target = path;
+    r.cookie = cookies;
+    r.body = form;
+    r.content_type = form.empty() ? "" : "application/x-www-form-urlencoded";
+    r.host = "portal.example";
+    r.origin = origin;
+    r.client_ip = "192.0.2.7";
+    return router_->handle(r);
+  }
+  static std::string set_cookie(const Response& r, std::string_view name) {
+    for (auto& [k, v] : r.headers)
+      if (k == "Set-Cookie" && v.starts_with(std::string(name) + "=")) return v;
+    return "";
+  }
+  static std::string cookie_value(const std::string& set) {
+    auto eq = set.find('='), semi = set.find(';');
+    return set.substr(eq + 1, semi - eq - 1);
+  }
+  static std::string location(const Response& r) {
+    auto* l = r.header("Location");
+    return l ? *l : "";
+  }
+  // The sign-in form's token and its cookie.
+  std::pair<std::string, std::string> form() {
+    Response r = page("GET", base() + "/sign-in", "");
+    EXPECT_EQ(r.status, 200);
+    std::string token = cookie_value(set_cookie(r, portal::kFormCookie));
+    EXPECT_NE(r.body.find("value=\"" + token + "\""), std::string::npos);
+    return {token, std::string(portal::kFormCookie) + "=" + token};
+  }
+  Response sign_in(const std::string& email, const std::string& password,
+                   const std::string& next = "") {
+    auto [token, cookie] = form();
+    return page("POST", base() + "/sign-in", cookie,
+                "form_token=" + token + "&email=" + email + "&password=" + password + "&next=" + next);
+  }
+  std::string session(const std::string& next = "") {
+    Response r = sign_in("bob%40example.com", "correct+horse+battery", next);
+    EXPECT_EQ(r.status, 303) << r.body;
+    return std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(r, portal::kSessionCookie));
+  }
+  std::string base() const { return "/p/" + slug_; }
+  void advance_minutes(int n) {
+    store::Query q(*db_, "SELECT clock_now FROM tenants WHERE id = ?", tenant_.id);
+    ASSERT_TRUE(q.next());
+    Instant to = *parse_instant(q.text(0)) + std::chrono::minutes(n);
+    ASSERT_EQ(post("/v1/clock/advance", "{\"to\":\"" + format_instant(to) + "\"}").status, 200);
+  }
+
+  int64_t acc_ = 0;
+  std::string slug_;
+};
+
+TEST_F(Portal, TheRootOpensTheOnlyTenantsPortalAndItsSignIn) {
+  Response r = page("GET", "/", "");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(location(r), base() + "/");
+  r = page("GET", base() + "/", "");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(location(r), base() + "/sign-in?next=" + base() + "/");
+  r = page("GET", base() + "/sign-in", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(r.header("Content-Security-Policy")->find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(*r.header("X-Frame-Options"), "DENY");
+  EXPECT_NE(r.body.find("<label for=\"email\">"), std::string::npos);
+  EXPECT_NE(r.body.find("Acme IT"), std::string::npos);  // the provider on every page
+  EXPECT_EQ(page("GET", "/p/nope/sign-in", "").status, 404);
+}
+
+TEST_F(Portal, AWrongPasswordAndAnUnknownEmailGetTheSameAnswer) {
+  auto [token, cookie] = form();
+  auto attempt = [&](const std::string& email, const std::string& password) {
+    return page("POST", base() + "/sign-in", cookie,
+                "form_token=" + token + "&email=" + email + "&password=" + password);
+  };
+  Response wrong = attempt("bob%40example.com", "not+the+password");
+  Response unknown = attempt("nobody%40example.com", "not+the+password");
+  EXPECT_EQ(wrong.status, 200);
+  EXPECT_EQ(wrong.status, unknown.status);
+  EXPECT_EQ(set_cookie(wrong, portal::kSessionCookie), "");
+  auto without_email = [](std::string body, const std::string& email) {
+    auto at = body.find("value=\"" + email + "\"");
+    if (at != std::string::npos) body.erase(at, email.size() + 8);
+    return body;
+  };
+  EXPECT_EQ(without_email(wrong.body, "bob@example.com"),
+            without_email(unknown.body, "nobody@example.com"));
+  EXPECT_NE(wrong.body.find("do not match"), std::string::npos);
+}
+
+TEST_F(Portal, SigningInSetsAHostCookieWithANewTokenEachTime) {
+  Response r = sign_in("BOB%40example.com", "correct+horse+battery");
+  ASSERT_EQ(r.status, 303) << r.body;
+  std::string set = set_cookie(r, portal::kSessionCookie);
+  for (auto flag : {"; Path=/", "; Secure", "; HttpOnly", "; SameSite=Lax"})
+    EXPECT_NE(set.find(flag), std::string::npos) << set;
+  EXPECT_GE(cookie_value(set).size(), 43u);  // 256 bits
+  std::string a = session(), b = session();
+  EXPECT_NE(a, b);
+  // Only the token's hash is kept.
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_sessions WHERE token_hash = ?",
+                           cookie_value(set)),
+            0);
+  Response home = page("GET", base() + "/", a);
+  EXPECT_EQ(home.status, 200);
+  EXPECT_NE(home.body.find("$200.00"), std::string::npos);  // the balance due
+  EXPECT_NE(home.body.find("bob@example.com"), std::string::npos);
+}
+
+TEST_F(Portal, FormsNeedTheirTokenAndThisSite) {
+  auto [token, cookie] = form();
+  std::string body = "form_token=" + token + "&email=bob%40example.com&password=correct+horse+battery";
+  EXPECT_EQ(page("POST", base() + "/sign-in", "", body).status, 403);  // no cookie
+  EXPECT_EQ(page("POST", base() + "/sign-in", cookie, body, "https://evil.example").status, 403);
+  EXPECT_EQ(page("POST", base() + "/sign-in", cookie, body, "https://portal.example").status, 303);
+
+  std::string s = session();
+  // Sign-out without the session's CSRF token signs nothing out.
+  EXPECT_EQ(page("POST", base() + "/sign-out", s, "csrf=guess").status, 303);
+  EXPECT_EQ(page("GET", base() + "/", s).status, 200);
+  Response home = page("GET", base() + "/", s);
+  auto at = home.body.find("name=\"csrf\" value=\"");
+  ASSERT_NE(at, std::string::npos);
+  std::string csrf = home.body.substr(at + 19, home.body.find('"', at + 19) - at - 19);
+  Response out = page("POST", base() + "/sign-out", s, "csrf=" + csrf);
+  EXPECT_EQ(location(out), base() + "/sign-in");
+  EXPECT_EQ(page("GET", base() + "/", s).status, 303);
+}
+
+TEST_F(Portal, NextStaysInsideThePortal) {
+  for (std::string evil : std::vector<std::string>{"%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%2Fp%2Fother%2F",
+                           "%2Fp%2F" + slug_ + "%2F%2F%2Fevil.example"}) {
+    Response r = sign_in("bob%40example.com", "correct+horse+battery", evil);
+    EXPECT_EQ(location(r), base() + "/") << evil;
+  }
+  Response r = sign_in("bob%40example.com", "correct+horse+battery", "%2Fp%2F" + slug_ + "%2Finvoices%2F1");
+  EXPECT_EQ(location(r), base() + "/invoices/1");
+}
+
+TEST_F(Portal, PagesShowOnlyTheUsersAccountsAtItsTenant) {
+  std::string s = session();
+  int64_t mine = body(get("/v1/invoices?account_id=" + std::to_string(acc_))).at("data").as_array()[0].at("id").as_int64();
+  Response inv = page("GET", base() + "/invoices/" + std::to_string(mine), s);
+  EXPECT_EQ(inv.status, 200);
+  EXPECT_NE(inv.body.find("Managed services"), std::string::npos);
+  Response pdf = page("GET", base() + "/invoices/" + std::to_string(mine) + "/pdf", s);
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  EXPECT_TRUE(pdf.body.starts_with("%PDF"));
+  // Another account's invoice, one that does not exist and a malformed id: the same 404.
+  int64_t other = make_billable_account();
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":40})").status, 200);
+  s = session();
+  int64_t theirs = body(get("/v1/invoices?account_id=" + std::to_string(other))).at("data").as_array()[0].at("id").as_int64();
+  Response a = page("GET", base() + "/invoices/" + std::to_string(theirs), s);
+  Response b = page("GET", base() + "/invoices/999999", s);
+  Response c = page("GET", base() + "/invoices/x1", s);
+  EXPECT_EQ(a.status, 404);
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(a.body, c.body);
+  // The session is this tenant's only.
+  TenantKeys other_tenant = make_tenant(*db_, clock_, "Other ISP");
+  std::string other_slug = app::portal_slug(*db_, other_tenant.id);
+  EXPECT_EQ(page("GET", "/p/" + other_slug + "/", s).status, 303);
+  EXPECT_EQ(page("GET", "/", "").status, 404);  // two tenants: no default portal
+}
+
+TEST_F(Portal, SessionsEndWhenIdleAndEverywhereOnRequest) {
+  std::string s = session(), t = session();
+  advance_minutes(29);
+  EXPECT_EQ(page("GET", base() + "/", s).status, 200);  // and noted
+  advance_minutes(29);
+  EXPECT_EQ(page("GET", base() + "/", s).status, 200);
+  EXPECT_EQ(page("GET", base() + "/", t).status, 303);  // idle 58 minutes
+  Response home = page("GET", base() + "/", s);
+  auto at = home.body.find("name=\"csrf\" value=\"");
+  std::string csrf = home.body.substr(at + 19, home.body.find('"', at + 19) - at - 19);
+  std::string u = session();
+  page("POST", base() + "/sign-out", s, "csrf=" + csrf + "&everywhere=1");
+  EXPECT_EQ(page("GET", base() + "/", s).status, 303);
+  EXPECT_EQ(page("GET", base() + "/", u).status, 303);
+}
+
+TEST_F(Portal, TheLanguageSwitchesAndIsKept) {
+  std::string s = session();
+  Response zh = page("GET", base() + "/?lang=zh-CN", s);
+  EXPECT_NE(zh.body.find("<html lang=\"zh-CN\">"), std::string::npos);
+  EXPECT_NE(zh.body.find("应付余额"), std::string::npos);
+  std::string lang = set_cookie(zh, "__Host-remit_lang");
+  EXPECT_NE(lang, "");
+  Response again = page("GET", base() + "/", s + "; __Host-remit_lang=zh-CN");
+  EXPECT_NE(again.body.find("应付余额"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace remit::http::testing
