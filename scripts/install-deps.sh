@@ -13,6 +13,7 @@ pkgs=(
   curl python3
   libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd nodejs
   clang-14 libclang-rt-14-dev
+  chromium
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -28,7 +29,8 @@ fi
 
 # npm packages for the test peers in tests/node (pinned in its package-lock.json).
 cd "$(dirname "$0")/.."
-if [ ! -d tests/node/node_modules/standardwebhooks ]; then
+if [ ! -d tests/node/node_modules/standardwebhooks ] || [ ! -d tests/node/node_modules/playwright-core ] ||
+   [ ! -d tests/node/node_modules/axe-core ]; then
   echo "installing tests/node npm packages"
   if ! command -v npm >/dev/null; then  # Debian's nodejs lacks npm (NodeSource's bundles it)
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -179,6 +179,8 @@ constexpr Phrase kPhrases[] = {
     {"portal_not_found_title", "Not found", "未找到"},
     {"portal_not_found", "There is no such page here.", "此处没有该页面。"},
     {"portal_balance_due", "Balance due", "应付余额"},
+    {"portal_child_accounts", "Child accounts", "子账户"},
+    {"portal_account", "Account", "账户"},
     {"portal_open_invoices", "Open invoices", "未付发票"},
     {"portal_paid_invoices", "Paid invoices", "已付发票"},
     {"portal_nothing_due", "Nothing is due. Thank you!", "没有应付款项，谢谢！"},

@@ -191,28 +191,44 @@ json::object invoice_row(Visit& v, const app::Invoice& i) {
 Response home(Call& c) {
   return signed_in(c, false, [&](Visit& v) {
     auto accounts = visible_accounts(v);
-    Minor due = 0;
-    json::array open, paid;
+    auto money = [&](Minor m) { return render::format_money(m, v.ctx.tenant.currency, v.page.lang); };
+    json::array open, paid, children;
+    std::vector<std::pair<std::string, json::object>> open_rows, paid_rows;  // by date
     std::string since = format_date(v.ctx.today - date::days{36 * 31});
+    Minor own_due = 0;
     for (auto& a : accounts) {
-      due += app::account_balance(v.ctx, a.id).balance_due;
+      Minor due = app::account_balance(v.ctx, a.id).balance_due;
+      if (&a == &accounts[0])
+        own_due = due;
+      else
+        children.push_back(json::object{{"name", a.name}, {"number", a.number}, {"balance_due", money(due)}});
       for (const char* status : {"open", "paid"}) {
         app::InvoiceFilter f;
         f.account_id = a.id;
         f.status = status;
         if (std::string_view(status) == "paid") f.issued_from = since;
-        for (auto& i : app::list_invoices(v.ctx, f, {.limit = 100}).items)
-          (std::string_view(status) == "open" ? open : paid).push_back(invoice_row(v, i));
+        for (auto& i : app::list_invoices(v.ctx, f, {.limit = 100}).items) {
+          json::object row = invoice_row(v, i);
+          row["account_number"] = a.number;
+          bool is_open = std::string_view(status) == "open";
+          (is_open ? open_rows : paid_rows).emplace_back(is_open ? i.due_date : i.issue_date, std::move(row));
+        }
       }
     }
-    std::reverse(paid.begin(), paid.end());  // the latest first
+    // Open invoices by due date, the oldest first; paid ones the latest first.
+    std::stable_sort(open_rows.begin(), open_rows.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    std::stable_sort(paid_rows.begin(), paid_rows.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    for (auto& [k, row] : open_rows) open.push_back(std::move(row));
+    for (auto& [k, row] : paid_rows) paid.push_back(std::move(row));
     v.page.title = std::string(render::phrase("portal_home", v.page.lang));
     const app::Account& me = accounts[0];
     json::object d{{"account_name", me.name},
                    {"account_number", me.number},
-                   {"balance_due", render::format_money(due, v.ctx.tenant.currency, v.page.lang)},
+                   {"balance_due", money(own_due)},
                    {"open", open},
                    {"paid", paid},
+                   {"children", children},
+                   {"has_children", !children.empty()},
                    {"has_open", !open.empty()},
                    {"has_paid", !paid.empty()}};
     return html(200, portal::render_page(v.page, "portal_home.html", d));

@@ -19,7 +19,9 @@ Response html(int status, std::string body) {
                          "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
                          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the
+  // page's own form posts, which same_origin() could not tell from another site's.
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   r.headers.emplace_back("Cache-Control", "no-store");
   r.headers.emplace_back("X-Robots-Tag", "noindex");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
