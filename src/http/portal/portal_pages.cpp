@@ -13,71 +13,13 @@
 #include "app/invoices.h"
 #include "app/portal_auth.h"
 #include "http/handler_util.h"
-#include "http/portal/portal_util.h"
+#include "http/portal/portal_visit.h"
 #include "notify/email.h"
 #include "render/invoice_pdf.h"
 
 namespace remit::http {
 namespace {
-using portal::field;
-using portal::html;
-using portal::redirect;
-
-// The tenant of /p/<slug>/, the signed-in user's session if any, and the page's language.
-struct Visit {
-  app::Ctx ctx;
-  std::optional<app::PortalSession> session;
-  portal::Page page;
-  std::optional<std::string> set_lang;  // a ?lang= switch to remember
-};
-
-render::Lang lang_of_visit(Call& c, const app::Account* acct) {
-  if (auto* q = query_param(c.query, "lang")) return render::lang_of(*q);
-  std::string cookie = portal::cookie(c.req, "__Host-remit_lang");
-  if (!cookie.empty()) return render::lang_of(cookie);
-  return acct ? render::lang_of(acct->language) : render::Lang::En;
-}
-
-Response not_found_page(Call& c) {
-  portal::Page p{"", "Remit", "", lang_of_visit(c, nullptr)};
-  json::object d{{"message", render::phrase("portal_not_found", p.lang)}};
-  p.title = std::string(render::phrase("portal_not_found_title", p.lang));
-  return html(404, portal::render_page(p, "portal_message.html", d));
-}
-
-std::optional<Visit> visit(Call& c) {
-  auto tenant = app::tenant_by_portal_slug(*c.db, c.param("slug"));
-  if (!tenant) return std::nullopt;
-  Visit v{app::make_ctx(*c.db, c.svc.clock, *tenant, "portal", c.req.client_ip), {}, {}, {}};
-  v.session = app::find_session(v.ctx, portal::cookie(c.req, portal::kSessionCookie));
-  std::optional<app::Account> acct;
-  if (v.session) acct = app::get_account(v.ctx, v.session->user.account_id);
-  v.page.provider = v.ctx.tenant.name;
-  v.page.slug = c.param("slug");
-  v.page.lang = lang_of_visit(c, acct ? &*acct : nullptr);
-  if (auto* q = query_param(c.query, "lang")) v.set_lang = *q == "zh-CN" ? "zh-CN" : "en";
-  if (v.session) {
-    v.page.user_email = v.session->user.email;
-    v.page.csrf = v.session->csrf;
-  }
-  return v;
-}
-
-Response finish(Visit& v, Response r) {
-  if (v.set_lang) r.headers.emplace_back("Set-Cookie", portal::set_cookie("__Host-remit_lang", *v.set_lang));
-  return r;
-}
-
-std::string base(const Visit& v) { return "/p/" + v.page.slug; }
-
-// `next` after signing in: a path of this portal only (never another site).
-std::string safe_next(const Visit& v, const std::string& next) {
-  std::string b = base(v) + "/";
-  if (next.starts_with(b) && next.find("//", 1) == std::string::npos &&
-      next.find('\\') == std::string::npos && next.find("/..") == std::string::npos)
-    return next;
-  return b;
-}
+using namespace portal;  // NOLINT: the portal's own helpers
 
 Response sign_in_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
                       const std::string& next) {
@@ -125,32 +67,6 @@ Response sign_in(Call& c) {
   return r;
 }
 
-// A signed-in page: the session, else the sign-in page (with the way back).
-template <class F>
-Response signed_in(Call& c, bool write, F page) {
-  std::optional<store::Tx> tx;
-  tx.emplace(*c.db, write);
-  auto v = visit(c);
-  if (!v) return not_found_page(c);
-  if (!v->session) {
-    std::string path = c.req.target.substr(0, c.req.target.find('?'));
-    return redirect(base(*v) + "/sign-in?next=" + path);
-  }
-  Response r = page(*v);
-  if (v->session->stale) {  // noted at most once a minute, in a write transaction of its own
-    int64_t id = v->session->id, tenant = v->ctx.tenant.id;
-    if (!write) {
-      tx.reset();
-      tx.emplace(*c.db, true);
-    }
-    app::Ctx ctx = app::make_ctx(*c.db, c.svc.clock, tenant, "portal", c.req.client_ip);
-    app::note_session_use(ctx, id);
-    write = true;
-  }
-  if (write) tx->commit();
-  return finish(*v, std::move(r));
-}
-
 Response sign_out(Call& c) {
   auto form = portal::parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
@@ -164,17 +80,6 @@ Response sign_out(Call& c) {
     r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kSessionCookie, ""));
     return r;
   });
-}
-
-// The accounts a user sees: its own and, for a parent, its children.
-std::vector<app::Account> visible_accounts(Visit& v) {
-  std::vector<app::Account> out{app::get_account(v.ctx, v.session->user.account_id)};
-  store::Query q(v.ctx.db, "SELECT id FROM accounts WHERE tenant_id = ? AND parent_id = ? ORDER BY id",
-                 v.ctx.tenant.id, out[0].id);
-  std::vector<int64_t> children;
-  while (q.next()) children.push_back(q.i64(0));
-  for (int64_t id : children) out.push_back(app::get_account(v.ctx, id));
-  return out;
 }
 
 json::object invoice_row(Visit& v, const app::Invoice& i) {
@@ -233,28 +138,6 @@ Response home(Call& c) {
                    {"has_paid", !paid.empty()}};
     return html(200, portal::render_page(v.page, "portal_home.html", d));
   });
-}
-
-// The invoice, when it is on an account the user sees (else nullopt: the same 404 as an
-// invoice that does not exist).
-std::optional<app::Invoice> visible_invoice(Visit& v, int64_t id) {
-  std::optional<app::Invoice> inv;
-  try {
-    inv = app::get_invoice(v.ctx, id);
-  } catch (const Error& e) {
-    if (e.code != Code::NotFound) throw;
-    return std::nullopt;
-  }
-  if (inv->status == "draft") return std::nullopt;
-  for (auto& a : visible_accounts(v))
-    if (a.id == inv->account_id) return inv;
-  return std::nullopt;
-}
-
-int64_t id_param(Call& c) {
-  const std::string& s = c.param("id");
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return 0;
-  return std::stoll(s);
 }
 
 Response invoice_page(Call& c) {

@@ -1,0 +1,59 @@
+#pragma once
+// A visit to a tenant's portal (/p/<slug>/...): the tenant the slug names, the session its
+// cookie carries (if live), the page's language; and the signed-in pages' frame (a session,
+// else the sign-in page with the way back). Shared by the portal's page files.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/models.h"
+#include "app/portal_auth.h"
+#include "http/portal/portal_util.h"
+#include "http/router.h"
+
+namespace remit::http::portal {
+
+struct Visit {
+  app::Ctx ctx;
+  std::optional<app::PortalSession> session;
+  Page page;
+  std::optional<std::string> set_lang;  // a ?lang= switch to remember
+};
+
+// nullopt: no portal has this slug.
+std::optional<Visit> visit(Call& c);
+// The one 404 page (unknown tenant, invoice, account, or one the user may not see).
+Response not_found_page(Call& c);
+// Adds what the visit remembers (the language switch) to a page's response.
+Response finish(Visit& v, Response r);
+inline std::string base(const Visit& v) { return "/p/" + v.page.slug; }
+// `next` after signing in: a path of this portal only (never another site).
+std::string safe_next(const Visit& v, const std::string& next);
+// The accounts a user sees: its own and, for a parent, its children.
+std::vector<app::Account> visible_accounts(Visit& v);
+// The invoice when it is on an account the user sees (nullopt otherwise, as for none).
+std::optional<app::Invoice> visible_invoice(Visit& v, int64_t id);
+// A path parameter as an id; 0 when it is not one.
+int64_t id_param(Call& c, std::string_view name = "id");
+// Notes a stale session's use in a write transaction (after `tx`, a read one, is done).
+void note_use(Call& c, Visit& v, std::optional<store::Tx>& tx, bool& write);
+
+// A signed-in page in one transaction (a write one when `write`): `page(visit)` runs with a
+// live session; without one the answer is the sign-in page, with this page as `next`.
+template <class F>
+Response signed_in(Call& c, bool write, F page) {
+  std::optional<store::Tx> tx;
+  tx.emplace(*c.db, write);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  if (!v->session) {
+    std::string path = c.req.target.substr(0, c.req.target.find('?'));
+    return redirect(base(*v) + "/sign-in?next=" + path);
+  }
+  Response r = page(*v);
+  note_use(c, *v, tx, write);
+  if (write && tx) tx->commit();
+  return finish(*v, std::move(r));
+}
+
+}  // namespace remit::http::portal
