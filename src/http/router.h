@@ -138,6 +138,8 @@ void add_billing_routes(std::vector<Route>& t);
 void add_notify_routes(std::vector<Route>& t);   // webhooks, events, outbox, jobs, paper
 void add_view_routes(std::vector<Route>& t);  // the hosted invoice page of View & Pay
 void add_portal_routes(std::vector<Route>& t);  // the customer portal (http/portal/)
+void add_portal_pay_routes(std::vector<Route>& t);  // paying in the portal
+void add_sandbox_form_routes(std::vector<Route>& t);  // the sandbox's hosted card form
 void add_payment_method_routes(std::vector<Route>& t);  // payment methods, the sandbox's tokens
 void add_processor_payment_routes(std::vector<Route>& t);  // paying through the processor
 void add_cheque_refund_routes(std::vector<Route>& t);  // the cheque register (D12)

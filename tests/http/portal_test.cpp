@@ -221,5 +221,53 @@ TEST_F(Portal, TheLanguageSwitchesAndIsKept) {
   EXPECT_NE(again.body.find("应付余额"), std::string::npos);
 }
 
+// Paying: the hosted card form sends the browser back only to a portal path; a viewer
+// cannot pay; the pay form needs the session's CSRF token; a confirmed payment with the
+// same key pays once.
+TEST_F(Portal, PayingNeedsTheRoleTheTokenAndPaysOnce) {
+  Response bad = page("GET", "/sandbox/v1/card-form?return=https%3A%2F%2Fevil.example%2F", "");
+  EXPECT_EQ(bad.status, 400);
+  bad = page("GET", "/sandbox/v1/card-form?return=%2F%2Fevil.example%2Fp%2F", "");
+  EXPECT_EQ(bad.status, 400);
+  Response card = page("POST", "/sandbox/v1/card-form", "",
+                       "return=" + base() + "%2Fpay&number=4242424242424242&exp_month=12&exp_year=2034&cvc=123");
+  ASSERT_EQ(card.status, 303) << card.body;
+  std::string loc = location(card);
+  ASSERT_TRUE(loc.starts_with(base() + "/pay?token=tok_")) << loc;
+  std::string token = loc.substr(loc.find("token=") + 6);
+
+  std::string s = session();
+  Response form = page("GET", loc, s);
+  ASSERT_EQ(form.status, 200) << form.body;
+  EXPECT_NE(form.body.find("4242"), std::string::npos);
+  auto at = form.body.find("name=\"csrf\" value=\"");
+  std::string csrf = form.body.substr(at + 19, form.body.find('"', at + 19) - at - 19);
+  std::string inv = std::to_string(body(get("/v1/invoices?account_id=" + std::to_string(acc_))).at("data").as_array()[0].at("id").as_int64());
+  std::string choice = "invoice=" + inv + "&method=t%3A" + token;
+  EXPECT_EQ(page("POST", base() + "/pay", s, choice + "&csrf=wrong").status, 303);  // back to the form
+  Response review = page("POST", base() + "/pay", s, choice + "&csrf=" + csrf);
+  ASSERT_EQ(review.status, 200) << review.body;
+  EXPECT_NE(review.body.find("$201.75"), std::string::npos);  // $200 and the $1.75 fee
+  at = review.body.find("name=\"key\" value=\"");
+  std::string key = review.body.substr(at + 18, review.body.find('"', at + 18) - at - 18);
+  for (int i = 0; i < 2; ++i) {  // a second click pays nothing more
+    Response paid = page("POST", base() + "/pay/confirm", s, choice + "&csrf=" + csrf + "&key=" + key);
+    EXPECT_EQ(paid.status, 200) << paid.body;
+    EXPECT_NE(paid.body.find("confirmation"), std::string::npos);
+  }
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments WHERE channel = 'portal'"), 1);
+  EXPECT_EQ(body(get("/v1/invoices/" + inv)).at("status"), "paid");
+
+  {  // a viewer
+    store::Tx tx(*db_, true);
+    app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
+    app::add_portal_user(ctx, acc_, "viewer@example.com", "viewer", kPassword);
+    tx.commit();
+  }
+  Response r = sign_in("viewer%40example.com", "correct+horse+battery");
+  std::string v = std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(r, portal::kSessionCookie));
+  EXPECT_EQ(page("GET", base() + "/pay", v).status, 403);
+}
+
 }  // namespace
 }  // namespace remit::http::testing

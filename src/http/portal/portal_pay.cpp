@@ -1,0 +1,262 @@
+// Paying in the portal (D4-D7): GET /p/<slug>/pay chooses the invoices (or an amount) and
+// the method: a saved one, or a new card from the processor's hosted form (which comes back
+// with ?token=); POST /pay shows the convenience fee and total before anything is charged;
+// POST /pay/confirm pays (app::pay, the Idempotency key made with the review page, so a
+// second click pays once) and shows the confirmation number. A refusal is shown on the pay
+// page and changes nothing. Owners and billing users pay; viewers see a page saying so.
+#include <fmt/format.h>
+
+#include "app/accounts.h"
+#include "app/invoices.h"
+#include "app/payment_methods.h"
+#include "app/processor.h"
+#include "app/processor_payments.h"
+#include "core/int_list.h"
+#include "domain/instruments.h"
+#include "http/portal/portal_visit.h"
+
+namespace remit::http {
+namespace {
+using namespace portal;  // NOLINT: the portal's own helpers
+
+std::string money(const Visit& v, Minor m) {
+  return render::format_money(m, v.ctx.tenant.currency, v.page.lang);
+}
+
+// What the customer chose, as the forms carry it.
+struct Choice {
+  std::vector<int64_t> invoices;
+  std::string amount;  // "" or a decimal
+  std::string method;  // m:<id> | t:<token>
+  bool save = false;
+  std::string error;   // shown on the pay page
+};
+
+Choice read_choice(const QueryParams& form) {
+  Choice ch;
+  for (auto& [k, val] : form)
+    if (k == "invoice" && !val.empty() && val.size() < 19 &&
+        val.find_first_not_of("0123456789") == std::string::npos)
+      ch.invoices.push_back(std::stoll(val));
+  ch.amount = field(form, "amount");
+  ch.method = field(form, "method");
+  ch.save = field(form, "save") == "1";
+  return ch;
+}
+
+// The request for app::quote_payment / app::pay; an unreadable amount or method is an error.
+app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& error) {
+  app::PaymentRequest r;
+  r.account_id = v.session->user.account_id;
+  r.invoice_ids = ch.invoices;
+  r.channel = "portal";
+  if (!ch.amount.empty()) {
+    Minor m = 0;
+    if (!parse_decimal_minor(ch.amount, m) || m <= 0)
+      error = std::string(render::phrase("portal_pay_bad_amount", v.page.lang));
+    else
+      r.amount = m;
+  }
+  if (ch.method.starts_with("m:") && ch.method.size() < 21 &&
+      ch.method.find_first_not_of("0123456789", 2) == std::string::npos && ch.method.size() > 2) {
+    r.method_id = std::stoll(ch.method.substr(2));
+  } else if (ch.method.starts_with("t:") && ch.method.size() < 200) {
+    r.token = ch.method.substr(2);
+    r.save_method = ch.save;
+  } else if (error.empty()) {
+    error = std::string(render::phrase("portal_pay_choose_method", v.page.lang));
+  }
+  if (ch.invoices.empty() && ch.amount.empty() && error.empty())
+    error = std::string(render::phrase("portal_pay_choose_invoice", v.page.lang));
+  return r;
+}
+
+std::string error_text(const Visit& v, const Error& e) {
+  if (e.code == Code::PaymentDeclined)
+    return fmt::format(fmt::runtime(render::phrase("portal_pay_declined", v.page.lang)),
+                       fmt::arg("reason", e.what()));
+  return e.what();
+}
+
+// A new card from the hosted form: what the processor says it is (outside any transaction).
+std::optional<app::Tokenized> new_card(Call& c) {
+  auto* token = query_param(c.query, "token");
+  if (!token || token->empty() || token->size() > 200) return std::nullopt;
+  auto t = c.svc.env.processor()->describe(*token);
+  if (!t.ok || t.kind == "bank") return std::nullopt;
+  return t;
+}
+
+Response cannot_pay(Call& c, Visit& v) {
+  json::object d{{"message", render::phrase("portal_pay_not_allowed", v.page.lang)}};
+  v.page.title = std::string(render::phrase("portal_pay", v.page.lang));
+  return html(403, render_page(v.page, "portal_message.html", d));
+}
+
+// The pay page: the account's open invoices (chosen ones ticked), its usable methods and any
+// new card, and the error of the last try.
+Response pay_page(Call& c, Visit& v, const Choice& ch, const std::optional<app::Tokenized>& card) {
+  if (!v.session->user.can_pay()) return cannot_pay(c, v);
+  json::array invoices, methods;
+  app::InvoiceFilter f;
+  f.account_id = v.session->user.account_id;
+  f.status = "open";
+  auto open = app::list_invoices(v.ctx, f, {.limit = 100}).items;
+  std::sort(open.begin(), open.end(), [](auto& a, auto& b) { return a.due_date < b.due_date; });
+  for (auto& i : open) {
+    bool ticked = ch.invoices.empty() ? ch.amount.empty()
+                                      : std::find(ch.invoices.begin(), ch.invoices.end(), i.id) != ch.invoices.end();
+    invoices.push_back(json::object{{"id", i.id}, {"number", i.number_text()},
+                                    {"due_date", render::format_date(i.due_date, v.page.lang)},
+                                    {"amount_due", money(v, i.amount_due)}, {"checked", ticked}});
+  }
+  std::string chosen = ch.method;
+  if (card) {
+    if (chosen.empty()) chosen = "t:" + card->token;
+    methods.push_back(json::object{
+        {"value", "t:" + card->token},
+        {"display", fmt::format(fmt::runtime(render::phrase("portal_pay_new_card", v.page.lang)),
+                                fmt::arg("card", card->brand + " " + domain::masked(card->last4)))},
+        {"new", true}});
+  }
+  for (auto& m : app::list_payment_methods(v.ctx, v.session->user.account_id)) {
+    if (m.status != "active" || app::expired(m, v.ctx.today)) continue;
+    if (chosen.empty() && m.preferred) chosen = "m:" + std::to_string(m.id);
+    methods.push_back(json::object{{"value", "m:" + std::to_string(m.id)},
+                                   {"display", m.brand + " " + domain::masked(m.last4)}});
+  }
+  if (chosen.empty() && !methods.empty()) chosen = std::string(methods[0].at("value").as_string());
+  for (auto& m : methods) m.as_object()["checked"] = m.at("value").as_string() == chosen;
+  std::string here = base(v) + "/pay";
+  json::object d{{"invoices", invoices}, {"has_invoices", !invoices.empty()},
+                 {"methods", methods}, {"has_methods", !methods.empty()},
+                 {"amount", ch.amount}, {"save", ch.save},
+                 {"card_form", "/sandbox/v1/card-form?return=" + here + "&lang=" +
+                                   (v.page.lang == render::Lang::ZhCN ? "zh-CN" : "en")}};
+  if (!ch.error.empty()) d["error"] = ch.error;
+  v.page.title = std::string(render::phrase("portal_pay", v.page.lang));
+  return html(ch.error.empty() ? 200 : 400, render_page(v.page, "portal_pay.html", d));
+}
+
+Response pay_get(Call& c) {
+  auto card = new_card(c);
+  return signed_in(c, false, [&](Visit& v) { return pay_page(c, v, {}, card); });
+}
+
+// The signed-in visit for a POST, its form checked against the session's CSRF token.
+struct Posted {
+  std::optional<Visit> v;
+  std::optional<Response> answer;  // when the visit cannot go on
+};
+Posted posted(Call& c, const QueryParams& form) {
+  store::Tx tx(*c.db, false);
+  Posted p{visit(c), std::nullopt};
+  if (!p.v) p.answer = not_found_page(c);
+  else if (!p.v->session) p.answer = redirect(base(*p.v) + "/sign-in?next=" + base(*p.v) + "/pay");
+  else if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), p.v->session->csrf))
+    p.answer = redirect(base(*p.v) + "/pay");
+  else if (!p.v->session->user.can_pay()) p.answer = cannot_pay(c, *p.v);
+  return p;
+}
+
+// The pay page again, with the error (in a read transaction of its own).
+Response again(Call& c, Visit& v, Choice ch) {
+  std::optional<app::Tokenized> card;
+  if (ch.method.starts_with("t:")) {
+    auto t = c.svc.env.processor()->describe(ch.method.substr(2));
+    if (t.ok) card = t;
+  }
+  store::Tx tx(*c.db, false);
+  return finish(v, pay_page(c, v, ch, card));
+}
+
+app::Caller caller_of(Call& c, Visit& v) {
+  return {c.svc.env, *c.db, v.ctx.tenant.id, v.ctx.actor, c.req.client_ip};
+}
+
+Response review(Call& c) {
+  auto form = parse_form(c.req);
+  auto p = posted(c, form);
+  if (p.answer) return *p.answer;
+  Visit& v = *p.v;
+  Choice ch = read_choice(form);
+  auto req = request_of(v, ch, ch.error);
+  if (!ch.error.empty()) return again(c, v, ch);
+  app::Caller caller = caller_of(c, v);
+  app::PaymentQuote q;
+  try {
+    q = app::quote_payment(caller, req);
+  } catch (const Error& e) {
+    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    ch.error = error_text(v, e);
+    return again(c, v, ch);
+  }
+  json::array invoices;
+  for (int64_t id : ch.invoices) invoices.push_back(json::object{{"id", id}});
+  json::object d{{"amount", money(v, q.amount)}, {"fees", money(v, q.fees)},
+                 {"total", money(v, q.total)},   {"has_fee", q.fees > 0},
+                 {"invoices", invoices},         {"amount_field", ch.amount},
+                 {"method", ch.method},          {"save", ch.save},
+                 {"key", random_token()}};
+  std::string numbers;
+  {
+    store::Tx tx(*c.db, false);
+    for (int64_t id : ch.invoices) {
+      auto inv = visible_invoice(v, id);
+      if (inv) numbers += (numbers.empty() ? "" : ", ") + inv->number_text();
+    }
+  }
+  d["numbers"] = numbers;
+  v.page.title = std::string(render::phrase("portal_pay_review", v.page.lang));
+  return finish(v, html(200, render_page(v.page, "portal_pay_review.html", d)));
+}
+
+Response confirm(Call& c) {
+  auto form = parse_form(c.req);
+  auto p = posted(c, form);
+  if (p.answer) return *p.answer;
+  Visit& v = *p.v;
+  Choice ch = read_choice(form);
+  auto req = request_of(v, ch, ch.error);
+  std::string key = field(form, "key");
+  if (key.size() != 43) ch.error = std::string(render::phrase("portal_form_expired", v.page.lang));
+  if (!ch.error.empty()) return again(c, v, ch);
+  req.request_key = "portal-" + key;
+  app::Caller caller = caller_of(c, v);
+  app::PaymentOutcome o;
+  try {
+    o = app::pay(caller, req);
+  } catch (const Error& e) {
+    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    ch.error = error_text(v, e);
+    return again(c, v, ch);
+  }
+  json::object d{{"confirmation", o.confirmation},
+                 {"amount", money(v, o.amount)},
+                 {"fees", money(v, o.fees)},
+                 {"total", money(v, o.amount + o.fees)},
+                 {"has_fee", o.fees > 0},
+                 {"status", render::phrase("portal_pay_status_" + o.status, v.page.lang)}};
+  json::array parts;
+  for (auto& part : o.parts)
+    parts.push_back(json::object{{"display", part.method_brand + " " + domain::masked(part.method_last4)},
+                                 {"amount", money(v, part.amount + part.fee)}});
+  d["parts"] = parts;
+  v.page.title = std::string(render::phrase("portal_paid", v.page.lang));
+  return finish(v, html(200, render_page(v.page, "portal_paid.html", d)));
+}
+
+}  // namespace
+
+void add_portal_pay_routes(std::vector<Route>& t) {
+  auto page = [&](std::string method, std::string pattern, Handler h, std::string summary) {
+    t.push_back({.method = std::move(method), .pattern = std::move(pattern), .access = Access::Open,
+                 .handler = std::move(h), .summary = std::move(summary),
+                 .content_type = "text/html", .api = false});
+  };
+  page("GET", "/p/{slug}/pay", pay_get, "portal: pay");
+  page("POST", "/p/{slug}/pay", review, "portal: review a payment");
+  page("POST", "/p/{slug}/pay/confirm", confirm, "portal: pay");
+}
+
+}  // namespace remit::http
