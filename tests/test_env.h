@@ -29,7 +29,9 @@ struct TestEnv {
                    key.fill(42);
                    return std::make_unique<payments::SandboxProcessor>(store::open_db(url), key);
                  },
-                 2)] { return pool->get(); }} {}
+                 2)] { return pool->get(); }} {
+    env.code_key = [] { return std::string(32, 'k'); };
+  }
   std::shared_ptr<notify::MemoryMailbox> mailbox;
   std::shared_ptr<notify::HttpLog> http;
   app::Env env;

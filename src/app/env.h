@@ -83,6 +83,9 @@ struct Env {
   // How long a claimed job is held before another worker may take it again (serve
   // --job-lease); also for the jobs a clock move runs itself.
   std::chrono::seconds job_lease{300};
+  // The secret (32 bytes, kept outside the database: derived from the vault key file) from
+  // which the portal's one-time sign-in codes are made (app/portal_codes.h).
+  std::function<std::string()> code_key = {};
 };
 
 // Who asks, for use cases that run their own transactions (they call the payment processor

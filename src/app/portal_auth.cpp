@@ -25,6 +25,22 @@ constexpr const char* kSession =
     "FROM portal_sessions s JOIN portal_users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id "
     "WHERE s.tenant_id = ? AND s.token_hash = ? AND s.ended_at IS NULL AND u.removed_at IS NULL";
 
+std::string hash_password(const std::string& password) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    throw Error(Code::Internal, "out of memory hashing a password");
+  return out;
+}
+
+// Checked against when the email is unknown, so that case costs what a wrong password does.
+const std::string& decoy_hash() {
+  static const std::string h = hash_password("remit decoy password");
+  return h;
+}
+}  // namespace
+
+namespace detail {
 std::string random_token() {
   unsigned char b[32];
   randombytes_buf(b, sizeof b);
@@ -42,25 +58,12 @@ std::string token_hash(const std::string& token) {
   return hex;
 }
 
-std::string lower(std::string s) {
+std::string lower_email(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
 
-std::string hash_password(const std::string& password) {
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    throw Error(Code::Internal, "out of memory hashing a password");
-  return out;
-}
-
-// Checked against when the email is unknown, so that case costs what a wrong password does.
-const std::string& decoy_hash() {
-  static const std::string h = hash_password("remit decoy password");
-  return h;
-}
-}  // namespace
+}  // namespace detail
 
 std::optional<int64_t> tenant_by_portal_slug(store::Db& db, const std::string& slug) {
   if (slug.empty() || slug.size() > 60) return std::nullopt;
@@ -79,7 +82,7 @@ PortalUser add_portal_user(Ctx& ctx, int64_t account_id, const std::string& emai
                            const std::string& role, const std::string& password) {
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
   get_account(ctx, account_id);
-  std::string e = lower(email);
+  std::string e = detail::lower_email(email);
   validate_emails({e}, "email");
   if (role != "owner" && role != "billing" && role != "viewer")
     invalid("role", "must be owner, billing or viewer");
@@ -102,7 +105,7 @@ std::optional<PortalUser> check_password(Ctx& ctx, const std::string& email,
   std::optional<PortalUser> user;
   std::string hash;
   if (email.size() <= 254) {
-    Query q(ctx.db, kUserByEmail, ctx.tenant.id, lower(email));
+    Query q(ctx.db, kUserByEmail, ctx.tenant.id, detail::lower_email(email));
     if (q.next()) {
       user = PortalUser{q.i64(0), q.i64(1), q.text(2), q.text(3)};
       hash = q.text(4);
@@ -115,15 +118,15 @@ std::optional<PortalUser> check_password(Ctx& ctx, const std::string& email,
 }
 
 std::string start_session(Ctx& ctx, int64_t user_id) {
-  std::string token = random_token(), now = format_instant(ctx.now);
-  store::exec(ctx.db, kInsertSession, ctx.tenant.id, user_id, token_hash(token), random_token(),
+  std::string token = detail::random_token(), now = format_instant(ctx.now);
+  store::exec(ctx.db, kInsertSession, ctx.tenant.id, user_id, detail::token_hash(token), detail::random_token(),
               now, now);
   return token;
 }
 
 std::optional<PortalSession> find_session(Ctx& ctx, const std::string& token) {
   if (token.empty() || token.size() > 100) return std::nullopt;
-  Query q(ctx.db, kSession, ctx.tenant.id, token_hash(token));
+  Query q(ctx.db, kSession, ctx.tenant.id, detail::token_hash(token));
   if (!q.next()) return std::nullopt;
   PortalSession s{q.i64(0), {q.i64(4), q.i64(5), q.text(6), q.text(7)}, q.text(1)};
   auto created = parse_instant(q.text(2)), seen = parse_instant(q.text(3));

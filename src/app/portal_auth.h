@@ -54,4 +54,10 @@ void end_session(Ctx& ctx, int64_t session_id);
 // Signs the user out everywhere (all its sessions).
 void end_all_sessions(Ctx& ctx, int64_t user_id);
 
+namespace detail {
+std::string random_token();                        // 256 bits, base64url
+std::string token_hash(const std::string& token);  // BLAKE2b, hex
+std::string lower_email(std::string s);
+}  // namespace detail
+
 }  // namespace remit::app

@@ -183,7 +183,7 @@ app::Env bench_env(const Clock& clock, const std::string& path, const std::strin
   notify::SmtpSettings smtp;
   smtp.url = smtp_url;
   smtp.starttls = notify::SmtpSettings::Tls::Off;
-  return app::Env{clock,
+  app::Env env{clock,
                   path,
                   [path] { return store::open_db(path); },
                   [smtp] { return std::make_unique<notify::SmtpMailer>(smtp); },
@@ -194,6 +194,8 @@ app::Env bench_env(const Clock& clock, const std::string& path, const std::strin
                      payments::VaultKey key{};
                      return std::make_unique<payments::SandboxProcessor>(store::open_db(path), key);
                    })] { return pool->get(); }};
+  env.code_key = [] { return std::string(32, 'b'); };
+  return env;
 }
 
 }  // namespace remit::cli

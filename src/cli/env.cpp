@@ -65,6 +65,10 @@ Runtime::Runtime(const Globals& g)
                      store::open_db(url), payments::load_or_create_vault_key(key_file));
                })] { return pool->get(); }},
       mail_destination(g.smtp_url.empty() ? beside_db(g, g.outbox_dir, "outbox") : g.smtp_url) {
+  // Read (or made) when a code is first needed, as the processor's key is.
+  env.code_key = [key_file = beside_db(g, g.vault_key_file, "vault.key")] {
+    return payments::derive_code_key(payments::load_or_create_vault_key(key_file));
+  };
   auto& u = env.notify.public_url;
   if (!(u.starts_with("http://") || u.starts_with("https://")) || u.size() > 200)
     invalid("public-url", "must be an http:// or https:// URL");

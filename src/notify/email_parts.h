@@ -31,4 +31,8 @@ app::OutgoingMail compose_digest_email(const app::Env& env, app::Ctx& ctx,
 app::OutgoingMail compose_cheque_refund_email(const app::Env& env, app::Ctx& ctx,
                                               const app::OutboxRec& row);
 
+// The portal's sign-in code (portal_code_email.cpp).
+app::OutgoingMail compose_portal_code_email(const app::Env& env, app::Ctx& ctx,
+                                            const app::OutboxRec& row);
+
 }  // namespace remit::notify::detail

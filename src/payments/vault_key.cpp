@@ -39,4 +39,13 @@ VaultKey load_or_create_vault_key(const std::string& path) {
   return key;
 }
 
+std::string derive_code_key(const VaultKey& vault) {
+  static const char context[] = "remit portal sign-in codes v1";
+  std::string out(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(context), sizeof context - 1,
+                     vault.data(), vault.size());
+  return out;
+}
+
 }  // namespace remit::payments

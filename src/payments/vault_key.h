@@ -12,4 +12,8 @@ namespace remit::payments {
 // InvalidArgument (field vault-key-file) when it exists but is not 64 hex digits.
 VaultKey load_or_create_vault_key(const std::string& path);
 
+// The key the portal's one-time sign-in codes are made with, derived from the vault key
+// (BLAKE2b keyed by it, over a fixed context), so it too stays outside the database.
+std::string derive_code_key(const VaultKey& vault);
+
 }  // namespace remit::payments

@@ -724,10 +724,33 @@ CREATE INDEX portal_sessions_user ON portal_sessions (tenant_id, user_id);
 )SQL",
     // 25: PostgreSQL only: the same, keyed by tenant first.
     rekey({"portal_users", "portal_sessions"}),
+    // 26: the portal's sign-in by emailed code: one row per request (the browser holds the
+    // request's token, the row its hash), the code itself made from a key outside the
+    // database and never stored.
+    R"SQL(
+CREATE TABLE portal_codes (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  request_hash TEXT NOT NULL,
+  email TEXT NOT NULL,
+  user_id INTEGER,
+  nonce TEXT NOT NULL,
+  client TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  tries INTEGER NOT NULL DEFAULT 0,
+  used_at TEXT
+);
+CREATE UNIQUE INDEX portal_codes_request ON portal_codes (tenant_id, request_hash);
+CREATE INDEX portal_codes_email ON portal_codes (tenant_id, email, created_at);
+CREATE INDEX portal_codes_client ON portal_codes (tenant_id, client, created_at);
+)SQL",
+    // 27: PostgreSQL only: the same, keyed by tenant first.
+    rekey({"portal_codes"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23, 25};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23, 25, 27};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

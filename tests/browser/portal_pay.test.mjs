@@ -14,7 +14,7 @@ before(async () => {
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   await page.goto(demo.url + '/');
-  await page.getByLabel('Email address').fill(demo.login);
+  await page.getByLabel('Email address', { exact: true }).fill(demo.login);
   await page.getByLabel('Password').fill(demo.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#balance-due').waitFor();

@@ -4,6 +4,8 @@
 // axe-core with no serious or critical violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startDemo, launch, axeViolations, screenshot } from './harness.mjs';
 
 let demo, browser;
@@ -18,7 +20,7 @@ after(async () => {
 
 async function signIn(page, password) {
   await page.goto(demo.url + '/');
-  await page.getByLabel('Email address').fill(demo.login);
+  await page.getByLabel('Email address', { exact: true }).fill(demo.login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -28,7 +30,7 @@ test('a wrong password is a clear error and signs nothing in', async () => {
   await signIn(page, 'not-the-password');
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').innerText(), /do not match/);
-  assert.equal(await page.getByLabel('Email address').inputValue(), demo.login);
+  assert.equal(await page.getByLabel('Email address', { exact: true }).inputValue(), demo.login);
   assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, 'sign-in-error');
   const cookies = await page.context().cookies();
@@ -77,7 +79,7 @@ test('a customer signs in, sees the balance due, opens an invoice, switches lang
   await screenshot(page, 'home-zh-CN');
 
   await page.getByRole('button', { name: '退出' }).click();
-  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await page.getByRole('heading', { name: '登录', exact: true }).waitFor();
   await page.goto(demo.url + '/p/demo/');
   assert.match(page.url(), /\/sign-in\?next=/);
   await page.close();
@@ -92,4 +94,33 @@ test('on a phone the home page fits the screen', async () => {
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
   await screenshot(page, 'home-phone');
   await context.close();
+});
+
+test('a customer signs in with a code from the email', async () => {
+  const page = await browser.newPage();
+  await page.goto(demo.url + '/');
+  await page.getByLabel('Email address for the code').fill(demo.login);
+  await page.getByRole('button', { name: 'Email me a sign-in code' }).click();
+  await page.getByLabel('Sign-in code').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'sign-in-code');
+  // The code, from the email the server's senders wrote to the outbox folder.
+  const outbox = path.join(demo.dir, 'outbox');
+  let code;
+  for (let i = 0; i < 100 && !code; i++) {
+    for (const f of readdirSync(outbox)) {
+      const m = readFileSync(path.join(outbox, f), 'utf8').match(/^Subject: (\d{6}) is your sign-in code/m);
+      if (m) code = m[1];
+    }
+    if (!code) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(code, 'the sign-in email arrived');
+  await page.getByLabel('Sign-in code').fill(code === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /not right/);
+  await page.getByLabel('Sign-in code').fill(code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#balance-due').waitFor();
+  await page.close();
 });

@@ -12,6 +12,7 @@
 #include "app/accounts.h"
 #include "app/invoices.h"
 #include "app/portal_auth.h"
+#include "app/portal_codes.h"
 #include "http/handler_util.h"
 #include "http/portal/portal_visit.h"
 #include "notify/email.h"
@@ -64,6 +65,62 @@ Response sign_in(Call& c) {
   tx.commit();
   Response r = redirect(safe_next(*v, next));
   r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kSessionCookie, token));
+  return r;
+}
+
+constexpr const char* kSignInCookie = "__Host-remit_signin";  // the code request's token
+
+Response code_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
+                   const std::string& next, const std::string& form_token) {
+  v.page.title = std::string(render::phrase("portal_sign_in", v.page.lang));
+  json::object d{{"form_token", form_token}, {"next", next}, {"email", email},
+                 {"sent", fill_phrase("portal_code_sent", v.page.lang, {{"email", email}})}};
+  if (!error.empty()) d["error"] = error;
+  return finish(v, html(status, render_page(v.page, "portal_code_entry.html", d)));
+}
+
+// "Email me a code": the same page whether or not the email has a login.
+Response request_code(Call& c) {
+  auto form = parse_form(c.req);
+  store::Tx tx(*c.db, true);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  std::string email = field(form, "email"), next = field(form, "next");
+  std::string form_token = field(form, "form_token");
+  if (!same_origin(c.req) || !equal_tokens(form_token, cookie(c.req, kFormCookie)))
+    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
+  if (email.empty() || email.size() > 254)
+    return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, next);
+  std::string token = app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip);
+  tx.commit();
+  Response r = code_form(c, *v, 200, "", email, next, form_token);
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, token));
+  return r;
+}
+
+Response verify_code(Call& c) {
+  auto form = parse_form(c.req);
+  store::Tx tx(*c.db, true);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  std::string next = field(form, "next"), email = field(form, "email");
+  std::string form_token = field(form, "form_token");
+  if (!same_origin(c.req) || !equal_tokens(form_token, cookie(c.req, kFormCookie)))
+    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
+  std::string code = field(form, "code");
+  std::erase(code, ' ');
+  auto user = app::check_sign_in_code(v->ctx, c.svc.env.code_key(), cookie(c.req, kSignInCookie), code);
+  if (!user) {
+    tx.commit();  // the try is spent
+    return code_form(c, *v, 200, render::phrase("portal_code_wrong", v->page.lang), email, next,
+                     form_token);
+  }
+  std::string token = app::start_session(v->ctx, user->id);
+  app::audit(v->ctx, "portal.signed_in", "portal_user", user->id, "code");
+  tx.commit();
+  Response r = redirect(safe_next(*v, next));
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, token));
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, ""));
   return r;
 }
 
@@ -211,6 +268,8 @@ void add_portal_routes(std::vector<Route>& t) {
   page("GET", "/p/{slug}", home, "portal home");
   page("GET", "/p/{slug}/sign-in", sign_in_page, "portal sign-in");
   page("POST", "/p/{slug}/sign-in", sign_in, "portal sign-in");
+  page("POST", "/p/{slug}/sign-in/code", request_code, "portal: email me a sign-in code");
+  page("POST", "/p/{slug}/sign-in/code/verify", verify_code, "portal: sign in with the code");
   page("POST", "/p/{slug}/sign-out", sign_out, "portal sign-out");
   page("GET", "/p/{slug}/invoices/{id}", invoice_page, "portal invoice");
   page("GET", "/p/{slug}/invoices/{id}/pdf", invoice_pdf, "portal invoice PDF");

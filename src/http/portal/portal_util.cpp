@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "notify/email.h"
+#include "notify/email_parts.h"
 
 namespace remit::http::portal {
 namespace json = boost::json;
@@ -118,6 +119,11 @@ std::string random_token() {
   char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   sodium_bin2base64(out, sizeof out, b, sizeof b, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   return out;
+}
+
+std::string fill_phrase(std::string_view key, render::Lang lang,
+                        const std::vector<std::pair<const char*, std::string>>& args) {
+  return notify::detail::fill(render::phrase(key, lang), args);
 }
 
 std::string render_page(const Page& p, std::string_view tmpl, json::object data) {

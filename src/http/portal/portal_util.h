@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -33,6 +35,9 @@ std::string field(const QueryParams& form, std::string_view name);
 bool same_origin(const Request& r);
 bool equal_tokens(std::string_view a, std::string_view b);  // constant time
 std::string random_token();
+// A catalog phrase with its {name} arguments filled.
+std::string fill_phrase(std::string_view key, render::Lang lang,
+                        const std::vector<std::pair<const char*, std::string>>& args);
 
 // The page drawn in the layout: `data` gets the catalog (t.*, l.*), the language and
 // `content` (the page template's output).
