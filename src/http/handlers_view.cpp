@@ -1,14 +1,20 @@
 // The hosted invoice page of View & Pay (C6): GET /view/{token} shows the one invoice a
 // signed link names, and /view/{token}/pdf downloads it, without signing in. The token is
 // the only credential (app/view_links.h), so responses are never cached, never indexed and
-// never sent on as a Referer. Paying from this page arrives with the customer portal.
+// never sent on as a Referer. "Pay this invoice" goes to the processor's hosted card form,
+// which comes back to /view/{token}/pay with a card token: the fee and total are shown, and
+// paying pays this invoice once (the page's key), without signing in.
 #include <fmt/format.h>
 
 #include <variant>
 
 #include "app/accounts.h"
 #include "app/invoices.h"
+#include "app/processor.h"
+#include "app/processor_payments.h"
 #include "app/view_links.h"
+#include "domain/instruments.h"
+#include "http/portal/portal_util.h"
 #include "http/handler_util.h"
 #include "notify/email.h"
 #include "render/invoice_pdf.h"
@@ -20,7 +26,9 @@ void harden(Response& r) {
   r.headers.emplace_back("Content-Security-Policy",
                          "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
                          "form-action 'self'; frame-ancestors 'none'");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // same-origin: the token in the path never leaves the site, and the page's own form
+  // posts keep their Origin (no-referrer would send "Origin: null").
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   r.headers.emplace_back("Cache-Control", "no-store");
   r.headers.emplace_back("X-Robots-Tag", "noindex");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -92,7 +100,85 @@ Response view(Call& c) {
   if (inv.amount_paid) d["paid"] = money(-inv.amount_paid);
   d["amount_due"] = money(inv.amount_due);
   d["pdf_url"] = "/view/" + c.param("token") + "/pdf";
+  if (inv.status == "open" && inv.amount_due > 0)
+    d["pay_url"] = "/sandbox/v1/card-form?return=/view/" + c.param("token") + "/pay&lang=" +
+                   (lang == render::Lang::ZhCN ? "zh-CN" : "en");
   return page(200, notify::render_template("view_invoice.html", json::serialize(d)));
+}
+
+// Paying the link's invoice with the card the hosted form tokenized: GET shows the amount,
+// the fee and the total; POST pays (once per page: its key).
+Response view_pay(Call& c) {
+  std::string card_token;
+  if (c.req.method == "GET") {
+    auto* t = query_param(c.query, "token");
+    card_token = t ? *t : "";
+  } else {
+    auto form = portal::parse_form(c.req);
+    if (!portal::same_origin(c.req)) return message(403, "page_link_invalid");
+    card_token = portal::field(form, "card");
+    std::string key = portal::field(form, "key");
+    auto l = load(c);
+    if (auto* r = std::get_if<Response>(&l)) return *r;
+    auto& [tenant, acct, inv] = std::get<Loaded>(l);
+    render::Lang lang = render::lang_of(acct.language);
+    if (key.size() != 43) return message(400, "page_link_invalid");
+    app::PaymentRequest req;
+    req.account_id = inv.account_id;
+    req.invoice_ids = {inv.id};
+    req.token = card_token;
+    req.channel = "view_link";
+    req.request_key = "view-" + key;
+    app::Caller caller{c.svc.env, *c.db, tenant.id, "view_link", c.req.client_ip};
+    json::object d = notify::catalog(lang);
+    d["provider"] = tenant.name;
+    d["number"] = inv.number_text();
+    try {
+      auto o = app::pay(caller, req);
+      d["confirmation"] = o.confirmation;
+      d["total"] = render::format_money(o.amount + o.fees, tenant.currency, lang);
+      d["status"] = render::phrase("portal_pay_status_" + o.status, lang);
+      return page(200, notify::render_template("view_paid.html", json::serialize(d)));
+    } catch (const Error& e) {
+      if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+      d["message"] = fmt::format(fmt::runtime(render::phrase("portal_pay_declined", lang)),
+                                 fmt::arg("reason", e.what()));
+      d["back"] = "/view/" + c.param("token");
+      return page(e.code == Code::PaymentDeclined ? 402 : 400,
+                  notify::render_template("view_paid.html", json::serialize(d)));
+    }
+  }
+  auto l = load(c);
+  if (auto* r = std::get_if<Response>(&l)) return *r;
+  auto& [tenant, acct, inv] = std::get<Loaded>(l);
+  render::Lang lang = render::lang_of(acct.language);
+  auto money = [&](Minor m) { return render::format_money(m, tenant.currency, lang); };
+  json::object d = notify::catalog(lang);
+  d["provider"] = tenant.name;
+  d["number"] = inv.number_text();
+  d["back"] = "/view/" + c.param("token");
+  app::Caller caller{c.svc.env, *c.db, tenant.id, "view_link", c.req.client_ip};
+  app::PaymentRequest req;
+  req.account_id = inv.account_id;
+  req.invoice_ids = {inv.id};
+  req.token = card_token;
+  try {
+    auto q = app::quote_payment(caller, req);
+    auto t = c.svc.env.processor()->describe(card_token);
+    d["card"] = t.brand + " " + domain::masked(t.last4);
+    d["amount"] = money(q.amount);
+    d["fees"] = money(q.fees);
+    d["has_fee"] = q.fees > 0;
+    d["total"] = money(q.total);
+    d["card_token"] = card_token;
+    d["key"] = portal::random_token();
+    d["action"] = "/view/" + c.param("token") + "/pay";
+  } catch (const Error& e) {
+    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    d["message"] = e.what();
+    return page(400, notify::render_template("view_paid.html", json::serialize(d)));
+  }
+  return page(200, notify::render_template("view_pay.html", json::serialize(d)));
 }
 
 Response view_pdf(Call& c) {
@@ -118,6 +204,10 @@ void add_view_routes(std::vector<Route>& t) {
   t.push_back({.method = "GET", .pattern = "/view/{token}/pdf", .access = Access::Open,
                .handler = view_pdf, .summary = "The PDF of a signed View & Pay link's invoice",
                .content_type = "application/pdf"});
+  for (const char* method : {"GET", "POST"})
+    t.push_back({.method = method, .pattern = "/view/{token}/pay", .access = Access::Open,
+                 .handler = view_pay, .summary = "Pay a View & Pay link's invoice (HTML)",
+                 .content_type = "text/html", .api = false});
 }
 
 }  // namespace remit::http

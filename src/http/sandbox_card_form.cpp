@@ -3,7 +3,7 @@
 // GET /sandbox/v1/card-form?return=/p/<slug>/...; the customer's card goes to
 // POST /sandbox/v1/card-form, which tokenizes it and sends the browser back to `return` with
 // ?token=tok_.... The number reaches only the sandbox; Remit's pages see the token. Without
-// JavaScript; `return` must be a path of a portal on this site.
+// JavaScript; `return` must be a path of a portal or a View & Pay page on this site.
 #include <fmt/format.h>
 
 #include "app/processor.h"
@@ -15,7 +15,7 @@ namespace remit::http {
 namespace {
 
 bool valid_return(const std::string& r) {
-  return r.starts_with("/p/") && r.size() < 500 && r.find("//") == std::string::npos &&
+  return (r.starts_with("/p/") || r.starts_with("/view/")) && r.size() < 500 && r.find("//") == std::string::npos &&
          r.find('\\') == std::string::npos && r.find_first_of("\r\n\"<>") == std::string::npos;
 }
 

@@ -248,6 +248,8 @@ constexpr Phrase kPhrases[] = {
     {"page_invoice_title", "Invoice {number}", "发票 {number}"},
     {"page_download_pdf", "Download PDF", "下载 PDF"},
     {"page_print", "Print", "打印"},
+    {"page_pay_invoice", "Pay this invoice", "支付此发票"},
+    {"page_back_to_invoice", "Back to the invoice", "返回发票"},
     {"page_link_invalid", "This link is not valid.", "此链接无效。"},
     {"page_link_expired",
      "This link has expired. Please use the link in a newer email, or contact us for a fresh one.",

@@ -5,6 +5,7 @@
 #include "app/accounts.h"
 #include "app/outbox.h"
 #include "app/portal_auth.h"
+#include "app/view_links.h"
 #include "notify/email.h"
 #include "http/portal/portal_util.h"
 #include "http_fixture.h"
@@ -348,6 +349,46 @@ TEST_F(Portal, ACodeByEmailSignsInOnceForThisBrowserOnly) {
   int64_t before = emails();
   for (int i = 0; i < 4; ++i) EXPECT_EQ(request("bob%40example.com").status, 200);
   EXPECT_EQ(emails(), before + 3);
+}
+
+// View & Pay (C6): the link's page pays its one invoice with a card from the hosted form; a
+// declined card changes nothing; the page's key pays once; a link that is not signed pays
+// nothing.
+TEST_F(Portal, AViewAndPayLinkPaysItsInvoiceOnce) {
+  int64_t inv = body(get("/v1/invoices?account_id=" + std::to_string(acc_))).at("data").as_array()[0].at("id").as_int64();
+  std::string link;
+  app::ensure_view_key(*db_, tenant_.id);
+  {
+    store::Tx tx(*db_, true);
+    link = "/view/" + app::make_view_token(*db_, tenant_.id, inv, clock_.now() + date::days{60});
+    tx.commit();
+  }
+  Response view = page("GET", link, "");
+  ASSERT_EQ(view.status, 200);
+  EXPECT_NE(view.body.find("Pay this invoice"), std::string::npos);
+  auto card = [&](const std::string& number) {
+    Response r = page("POST", "/sandbox/v1/card-form", "",
+                      "return=" + link + "%2Fpay&number=" + number + "&exp_month=12&exp_year=2034&cvc=123");
+    std::string loc = location(r);
+    return loc.substr(loc.find("token=") + 6);
+  };
+  std::string declined = card("4000000000000002"), good = card("4242424242424242");
+  Response review = page("GET", link + "/pay?token=" + good, "");
+  ASSERT_EQ(review.status, 200) << review.body;
+  EXPECT_NE(review.body.find("$201.75"), std::string::npos);
+  std::string key = portal::random_token();
+  Response no = page("POST", link + "/pay", "", "card=" + declined + "&key=" + key);
+  EXPECT_EQ(no.status, 402);
+  EXPECT_EQ(body(get("/v1/invoices/" + std::to_string(inv))).at("status"), "open");
+  key = portal::random_token();
+  for (int i = 0; i < 2; ++i) {
+    Response paid = page("POST", link + "/pay", "", "card=" + good + "&key=" + key);
+    EXPECT_EQ(paid.status, 200) << paid.body;
+  }
+  EXPECT_EQ(body(get("/v1/invoices/" + std::to_string(inv))).at("status"), "paid");
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments WHERE channel = 'view_link' AND status = 'succeeded'"), 1);
+  EXPECT_EQ(page("POST", "/view/not-a-token/pay", "", "card=" + good + "&key=" + key).status, 404);
+  EXPECT_EQ(page("POST", link + "/pay", "", "card=" + good + "&key=" + key, "https://evil.example").status, 403);
 }
 
 }  // namespace
