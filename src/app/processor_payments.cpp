@@ -21,13 +21,13 @@ namespace {
 constexpr const char* kInsert =
     "INSERT INTO payments (tenant_id, account_id, method, reference, amount, fee, received_date, "
     "status, confirmation, created_at, method_id, method_brand, method_last4, token, request_key, "
-    "targets, channel) VALUES (?, ?, ?, '', ?, ?, ?, 'processing', ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "RETURNING id";
+    "targets, channel, receipt_to) VALUES (?, ?, ?, '', ?, ?, ?, 'processing', ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?) RETURNING id";
 constexpr const char* kByRequest =
     "SELECT id FROM payments WHERE tenant_id = ? AND request_key = ?";
 constexpr const char* kParts =
-    "SELECT id, account_id, method, amount, fee, token, status, targets, confirmation, channel "
-    "FROM payments WHERE tenant_id = ? AND group_id = ? ORDER BY id";
+    "SELECT id, account_id, method, amount, fee, token, status, targets, confirmation, channel, "
+    "receipt_to FROM payments WHERE tenant_id = ? AND group_id = ? ORDER BY id";
 constexpr const char* kRecentDigital =
     "SELECT COUNT(*) FROM payments WHERE tenant_id = ? AND account_id = ? AND method IN "
     "('card', 'wallet') AND status NOT IN ('failed', 'voided') AND created_at > ?";
@@ -40,7 +40,7 @@ struct Part {
   int64_t id = 0, account_id = 0;
   std::string method;
   Minor amount = 0, fee = 0;
-  std::string token, status, targets, confirmation, channel;
+  std::string token, status, targets, confirmation, channel, receipt_to;
 };
 
 std::vector<Part> load_parts(store::Db& db, int64_t tenant, int64_t group) {
@@ -48,7 +48,7 @@ std::vector<Part> load_parts(store::Db& db, int64_t tenant, int64_t group) {
   Query q(db, kParts, tenant, group);
   while (q.next())
     out.push_back({q.i64(0), q.i64(1), q.text(2), q.i64(3), q.i64(4), q.text(5), q.text(6),
-                   q.text(7), q.text(8), q.text(9)});
+                   q.text(7), q.text(8), q.text(9), q.text(10)});
   return out;
 }
 
@@ -166,7 +166,7 @@ int64_t record_attempt(Caller& c, const PaymentRequest& in, const Fresh& fresh) 
         format_instant(ctx.now), m.id ? std::optional(m.id) : std::nullopt, m.brand, m.last4,
         m.token,
         i == 0 && !in.request_key.empty() ? std::optional(in.request_key) : std::nullopt, targets,
-        in.channel);
+        in.channel, in.receipt_email);
     if (i == 0) group = id;
     store::exec(c.db, "UPDATE payments SET group_id = ? WHERE tenant_id = ? AND id = ?", group,
                 c.tenant_id, id);
@@ -279,7 +279,11 @@ void record_outcomes(Caller& c, int64_t group, const std::vector<Answer>& answer
       detail::post_ledger(c.db, c.tenant_id, ctx.today, domain::fee_postings(p.id, p.fee));
     audit(ctx, "payment.succeeded", "payment", p.id, minor_to_decimal(p.amount));
     n.event("payment.succeeded", "payment", p.id, payment_data(booked));
-    n.email("payment_receipt", p.id, contacts);  // D11: every payment
+    // D11: every payment; a guest's to the address the guest gave too.
+    std::vector<std::string> to = split_emails(contacts);
+    if (!p.receipt_to.empty() && std::find(to.begin(), to.end(), p.receipt_to) == to.end())
+      to.push_back(p.receipt_to);
+    n.email("payment_receipt", p.id, join_emails(to));
   }
   n.write();
   tx.commit();

@@ -43,6 +43,8 @@ struct PaymentRequest {
   // A bank account is always saved first, with its debit authorization.
   std::string token;
   bool save_method = false;
+  // A guest's address: the receipt goes there as well as to the account's contacts.
+  std::string receipt_email;
   std::string request_key;  // the Idempotency-Key: a repeat returns the same payment
   std::string channel = "api";  // api | portal | autopay | scheduled
   // Autopay and scheduled payments were agreed in advance: the count of card payments in a

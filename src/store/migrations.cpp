@@ -747,6 +747,11 @@ CREATE INDEX portal_codes_client ON portal_codes (tenant_id, client, created_at)
 )SQL",
     // 27: PostgreSQL only: the same, keyed by tenant first.
     rekey({"portal_codes"}),
+    // 28: where a guest payment's receipt goes besides the account's contacts (D4 guest pay).
+    R"SQL(
+ALTER TABLE payments ADD COLUMN receipt_to TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_guest_lookups ON audit_log (tenant_id, source, at) WHERE action = 'portal.guest_lookup';
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

@@ -71,6 +71,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "ALTER TABLE tenants DROP COLUMN billing_inbox_language; "
         "DELETE FROM counters WHERE name IN ('cheque_number', 'ach_trace'); "
 
+        "ALTER TABLE payments DROP COLUMN receipt_to; DROP INDEX audit_guest_lookups; "
         "ALTER TABLE payments DROP COLUMN fee; "
         "ALTER TABLE payments DROP COLUMN method_id; "
         "ALTER TABLE payments DROP COLUMN method_brand; "

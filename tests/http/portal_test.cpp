@@ -391,5 +391,65 @@ TEST_F(Portal, AViewAndPayLinkPaysItsInvoiceOnce) {
   EXPECT_EQ(page("POST", link + "/pay", "", "card=" + good + "&key=" + key, "https://evil.example").status, 403);
 }
 
+// Guest pay (D4): account number + the first 10 characters of the last name (exact), an
+// email for the receipt; a wrong number and a wrong name get the same answer; a payment as a
+// guest mails its receipt to the guest's address too; the guest cookie cannot be forged; at
+// most 10 tries per client address in 15 minutes.
+TEST_F(Portal, AGuestPaysWithTheAccountNumberAndName) {
+  std::string number(body(get("/v1/accounts/" + std::to_string(acc_))).at("number").as_string());
+  auto [token, cookie] = form();
+  auto look = [&](const std::string& n, const std::string& name) {
+    return page("POST", base() + "/guest", cookie,
+                "form_token=" + token + "&account_number=" + n + "&last_name=" + name +
+                    "&email=guest%40example.org");
+  };
+  Response wrong_number = look(number + "9", "Bob");
+  Response wrong_name = look(number, "Rob");
+  EXPECT_EQ(wrong_number.status, wrong_name.status);
+  auto unechoed = [](std::string b, const std::string& number, const std::string& name) {
+    for (auto v : {"value=\"" + number + "\"", "value=\"" + name + "\""})
+      if (auto at = b.find(v); at != std::string::npos) b.erase(at, v.size());
+    return b;
+  };
+  EXPECT_EQ(unechoed(wrong_number.body, number + "9", "Bob"), unechoed(wrong_name.body, number, "Rob"));
+  EXPECT_NE(wrong_name.body.find("could not find"), std::string::npos);
+  EXPECT_EQ(look(number, "bob").status, 200);  // exact: not case-folded
+  Response ok = look(number, "Bob");
+  ASSERT_EQ(ok.status, 303) << ok.body;
+  EXPECT_EQ(location(ok), base() + "/guest/pay");
+  std::string guest = "__Host-remit_guest=" + cookie_value(set_cookie(ok, "__Host-remit_guest"));
+
+  // A forged cookie (another account) is no guest.
+  std::string forged = guest;
+  forged.replace(forged.find('.') + 1, 1, "9");
+  EXPECT_EQ(location(page("GET", base() + "/guest/pay", forged)), base() + "/guest");
+
+  Response card = page("POST", "/sandbox/v1/card-form", "",
+                       "return=" + base() + "%2Fguest%2Fpay&number=4242424242424242&exp_month=12&exp_year=2034&cvc=123");
+  std::string loc = location(card);
+  std::string tok = loc.substr(loc.find("token=") + 6);
+  Response form_page = page("GET", loc, cookie + "; " + guest);
+  ASSERT_EQ(form_page.status, 200) << form_page.body;
+  std::string inv = std::to_string(body(get("/v1/invoices?account_id=" + std::to_string(acc_))).at("data").as_array()[0].at("id").as_int64());
+  std::string choice = "invoice=" + inv + "&method=t%3A" + tok + "&csrf=" + token;
+  Response review = page("POST", base() + "/guest/pay", cookie + "; " + guest, choice);
+  ASSERT_EQ(review.status, 200) << review.body;
+  auto at = review.body.find("name=\"key\" value=\"");
+  std::string key = review.body.substr(at + 18, review.body.find('"', at + 18) - at - 18);
+  Response paid = page("POST", base() + "/guest/pay/confirm", cookie + "; " + guest, choice + "&key=" + key);
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(body(get("/v1/invoices/" + inv)).at("status"), "paid");
+  store::Query q(*db_, "SELECT recipients FROM outbox WHERE topic = 'payment_receipt'");
+  ASSERT_TRUE(q.next());
+  EXPECT_EQ(q.text(0), "bob@example.com,guest@example.org");
+  while (q.next()) {
+  }
+  // The tries of this address: 4 so far; from the 11th on, nothing is looked up.
+  for (int i = 0; i < 6; ++i) look(number, "Rob");
+  Response limited = look(number, "Bob");
+  EXPECT_EQ(set_cookie(limited, "__Host-remit_guest"), "");
+  EXPECT_NE(limited.body.find("Too many tries"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace remit::http::testing

@@ -19,6 +19,15 @@ namespace remit::http {
 namespace {
 using namespace portal;  // NOLINT: the portal's own helpers
 
+// Who pays: the signed-in user's account, or a guest's (/guest/pay: a new card only, the
+// receipt to the guest's address as well).
+bool guest_route(const Call& c) { return c.req.target.find("/guest/pay") != std::string::npos; }
+int64_t payer(const Visit& v) { return v.guest ? v.guest->account_id : v.session->user.account_id; }
+std::string pay_path(const Visit& v) { return base(v) + (v.guest ? "/guest/pay" : "/pay"); }
+std::string pay_csrf(const Call& c, const Visit& v) {
+  return v.guest ? cookie(c.req, kFormCookie) : v.session->csrf;
+}
+
 std::string money(const Visit& v, Minor m) {
   return render::format_money(m, v.ctx.tenant.currency, v.page.lang);
 }
@@ -47,9 +56,10 @@ Choice read_choice(const QueryParams& form) {
 // The request for app::quote_payment / app::pay; an unreadable amount or method is an error.
 app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& error) {
   app::PaymentRequest r;
-  r.account_id = v.session->user.account_id;
+  r.account_id = payer(v);
   r.invoice_ids = ch.invoices;
-  r.channel = "portal";
+  r.channel = v.guest ? "guest" : "portal";
+  if (v.guest) r.receipt_email = v.guest->email;
   if (!ch.amount.empty()) {
     Minor m = 0;
     if (!parse_decimal_minor(ch.amount, m) || m <= 0)
@@ -57,7 +67,7 @@ app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& er
     else
       r.amount = m;
   }
-  if (ch.method.starts_with("m:") && ch.method.size() < 21 &&
+  if (!v.guest && ch.method.starts_with("m:") && ch.method.size() < 21 &&
       ch.method.find_first_not_of("0123456789", 2) == std::string::npos && ch.method.size() > 2) {
     r.method_id = std::stoll(ch.method.substr(2));
   } else if (ch.method.starts_with("t:") && ch.method.size() < 200) {
@@ -96,10 +106,10 @@ Response cannot_pay(Call& c, Visit& v) {
 // The pay page: the account's open invoices (chosen ones ticked), its usable methods and any
 // new card, and the error of the last try.
 Response pay_page(Call& c, Visit& v, const Choice& ch, const std::optional<app::Tokenized>& card) {
-  if (!v.session->user.can_pay()) return cannot_pay(c, v);
+  if (!v.guest && !v.session->user.can_pay()) return cannot_pay(c, v);
   json::array invoices, methods;
   app::InvoiceFilter f;
-  f.account_id = v.session->user.account_id;
+  f.account_id = payer(v);
   f.status = "open";
   auto open = app::list_invoices(v.ctx, f, {.limit = 100}).items;
   std::sort(open.begin(), open.end(), [](auto& a, auto& b) { return a.due_date < b.due_date; });
@@ -119,7 +129,8 @@ Response pay_page(Call& c, Visit& v, const Choice& ch, const std::optional<app::
                                 fmt::arg("card", card->brand + " " + domain::masked(card->last4)))},
         {"new", true}});
   }
-  for (auto& m : app::list_payment_methods(v.ctx, v.session->user.account_id)) {
+  for (auto& m : v.guest ? std::vector<app::PaymentMethod>{}
+                         : app::list_payment_methods(v.ctx, payer(v))) {
     if (m.status != "active" || app::expired(m, v.ctx.today)) continue;
     if (chosen.empty() && m.preferred) chosen = "m:" + std::to_string(m.id);
     methods.push_back(json::object{{"value", "m:" + std::to_string(m.id)},
@@ -127,10 +138,11 @@ Response pay_page(Call& c, Visit& v, const Choice& ch, const std::optional<app::
   }
   if (chosen.empty() && !methods.empty()) chosen = std::string(methods[0].at("value").as_string());
   for (auto& m : methods) m.as_object()["checked"] = m.at("value").as_string() == chosen;
-  std::string here = base(v) + "/pay";
+  std::string here = pay_path(v);
   json::object d{{"invoices", invoices}, {"has_invoices", !invoices.empty()},
                  {"methods", methods}, {"has_methods", !methods.empty()},
-                 {"amount", ch.amount}, {"save", ch.save},
+                 {"amount", ch.amount}, {"save", ch.save}, {"guest", v.guest.has_value()},
+                 {"pay_path", here}, {"pay_csrf", pay_csrf(c, v)},
                  {"card_form", "/sandbox/v1/card-form?return=" + here + "&lang=" +
                                    (v.page.lang == render::Lang::ZhCN ? "zh-CN" : "en")}};
   if (!ch.error.empty()) d["error"] = ch.error;
@@ -140,6 +152,14 @@ Response pay_page(Call& c, Visit& v, const Choice& ch, const std::optional<app::
 
 Response pay_get(Call& c) {
   auto card = new_card(c);
+  if (guest_route(c)) {
+    store::Tx tx(*c.db, false);
+    auto v = visit(c);
+    if (!v) return not_found_page(c);
+    v->guest = guest_of(c, *v);
+    if (!v->guest) return redirect(base(*v) + "/guest");
+    return finish(*v, pay_page(c, *v, {}, card));
+  }
   return signed_in(c, false, [&](Visit& v) { return pay_page(c, v, {}, card); });
 }
 
@@ -151,11 +171,20 @@ struct Posted {
 Posted posted(Call& c, const QueryParams& form) {
   store::Tx tx(*c.db, false);
   Posted p{visit(c), std::nullopt};
-  if (!p.v) p.answer = not_found_page(c);
-  else if (!p.v->session) p.answer = redirect(base(*p.v) + "/sign-in?next=" + base(*p.v) + "/pay");
-  else if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), p.v->session->csrf))
+  if (!p.v) {
+    p.answer = not_found_page(c);
+  } else if (guest_route(c)) {
+    p.v->guest = guest_of(c, *p.v);
+    if (!p.v->guest || !same_origin(c.req) ||
+        !equal_tokens(field(form, "csrf"), cookie(c.req, kFormCookie)))
+      p.answer = redirect(base(*p.v) + "/guest");
+  } else if (!p.v->session) {
+    p.answer = redirect(base(*p.v) + "/sign-in?next=" + base(*p.v) + "/pay");
+  } else if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), p.v->session->csrf)) {
     p.answer = redirect(base(*p.v) + "/pay");
-  else if (!p.v->session->user.can_pay()) p.answer = cannot_pay(c, *p.v);
+  } else if (!p.v->session->user.can_pay()) {
+    p.answer = cannot_pay(c, *p.v);
+  }
   return p;
 }
 
@@ -197,11 +226,20 @@ Response review(Call& c) {
                  {"total", money(v, q.total)},   {"has_fee", q.fees > 0},
                  {"invoices", invoices},         {"amount_field", ch.amount},
                  {"method", ch.method},          {"save", ch.save},
-                 {"key", random_token()}};
+                 {"key", random_token()},        {"pay_path", pay_path(v)},
+                 {"pay_csrf", pay_csrf(c, v)}};
   std::string numbers;
   {
     store::Tx tx(*c.db, false);
     for (int64_t id : ch.invoices) {
+      if (v.guest) {
+        try {
+          auto i = app::get_invoice(v.ctx, id);
+          if (i.account_id == v.guest->account_id) numbers += (numbers.empty() ? "" : ", ") + i.number_text();
+        } catch (const Error&) {
+        }
+        continue;
+      }
       auto inv = visible_invoice(v, id);
       if (inv) numbers += (numbers.empty() ? "" : ", ") + inv->number_text();
     }
@@ -257,6 +295,9 @@ void add_portal_pay_routes(std::vector<Route>& t) {
   page("GET", "/p/{slug}/pay", pay_get, "portal: pay");
   page("POST", "/p/{slug}/pay", review, "portal: review a payment");
   page("POST", "/p/{slug}/pay/confirm", confirm, "portal: pay");
+  page("GET", "/p/{slug}/guest/pay", pay_get, "portal: guest pay");
+  page("POST", "/p/{slug}/guest/pay", review, "portal: guest pay, review");
+  page("POST", "/p/{slug}/guest/pay/confirm", confirm, "portal: guest pay");
 }
 
 }  // namespace remit::http

@@ -25,7 +25,7 @@ Response not_found_page(Call& c) {
 std::optional<Visit> visit(Call& c) {
   auto tenant = app::tenant_by_portal_slug(*c.db, c.param("slug"));
   if (!tenant) return std::nullopt;
-  Visit v{app::make_ctx(*c.db, c.svc.clock, *tenant, "portal", c.req.client_ip), {}, {}, {}};
+  Visit v{app::make_ctx(*c.db, c.svc.clock, *tenant, "portal", c.req.client_ip), {}, {}, {}, {}};
   v.session = app::find_session(v.ctx, cookie(c.req, kSessionCookie));
   std::optional<app::Account> acct;
   if (v.session) {

@@ -13,11 +13,19 @@
 
 namespace remit::http::portal {
 
+// A guest paying without an account (D4): the account found by its number and name, and the
+// address the guest's receipt goes to (held in a signed cookie, http/portal/portal_guest.cpp).
+struct Guest {
+  int64_t account_id = 0;
+  std::string email;
+};
+
 struct Visit {
   app::Ctx ctx;
   std::optional<app::PortalSession> session;
   Page page;
   std::optional<std::string> set_lang;  // a ?lang= switch to remember
+  std::optional<Guest> guest;
 };
 
 // nullopt: no portal has this slug.
@@ -35,6 +43,12 @@ std::vector<app::Account> visible_accounts(Visit& v);
 std::optional<app::Invoice> visible_invoice(Visit& v, int64_t id);
 // A path parameter as an id; 0 when it is not one.
 int64_t id_param(Call& c, std::string_view name = "id");
+// The guest of this browser at this tenant, from its signed cookie (nullopt when none or
+// expired).
+std::optional<Guest> guest_of(Call& c, const Visit& v);
+// The cookie that makes a guest of this browser for 30 minutes.
+std::string guest_cookie(Call& c, const Visit& v, const Guest& g);
+
 // Notes a stale session's use in a write transaction (after `tx`, a read one, is done).
 void note_use(Call& c, Visit& v, std::optional<store::Tx>& tx, bool& write);
 
