@@ -451,5 +451,45 @@ TEST_F(Portal, AGuestPaysWithTheAccountNumberAndName) {
   EXPECT_NE(limited.body.find("Too many tries"), std::string::npos);
 }
 
+// Payment methods: a card from the hosted form is saved on the user's account; another
+// account's method cannot be starred or removed from here; a viewer changes nothing.
+TEST_F(Portal, MethodsAreTheUsersAccountsOnly) {
+  auto card_token = [&](const std::string& number) {
+    Response r = page("POST", "/sandbox/v1/card-form", "",
+                      "return=" + base() + "%2Fmethods%2Fadd&number=" + number + "&exp_month=12&exp_year=2034&cvc=123");
+    return location(r);
+  };
+  std::string s = session();
+  EXPECT_EQ(location(page("GET", card_token("4242424242424242"), s)), base() + "/methods");
+  auto mine = body(get("/v1/accounts/" + std::to_string(acc_) + "/payment-methods")).at("data").as_array();
+  ASSERT_EQ(mine.size(), 1u);
+  int64_t other = create("/v1/accounts", R"({"name":"Eve","emails":["eve@example.com"]})");
+  Response t = router_->handle(Request{.method = "POST", .target = "/sandbox/v1/tokens",
+      .body = R"({"card":{"number":"4242424242424242","cvc":"123","exp_month":12,"exp_year":2030}})"});
+  std::string theirs_token(body(t).at("token").as_string());
+  int64_t theirs = create("/v1/accounts/" + std::to_string(other) + "/payment-methods",
+                          R"({"token":")" + theirs_token + "\"}");
+  Response home = page("GET", base() + "/methods", s);
+  auto at = home.body.find("name=\"csrf\" value=\"");
+  std::string csrf = home.body.substr(at + 19, home.body.find('"', at + 19) - at - 19);
+  Response r = page("POST", base() + "/methods/" + std::to_string(theirs) + "/delete", s, "csrf=" + csrf);
+  EXPECT_EQ(r.status, 400);  // shown as an error on the page, nothing removed
+  EXPECT_EQ(body(get("/v1/accounts/" + std::to_string(other) + "/payment-methods")).at("data").as_array().size(), 1u);
+  {
+    store::Tx tx(*db_, true);
+    app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
+    app::add_portal_user(ctx, acc_, "viewer@example.com", "viewer", kPassword);
+    tx.commit();
+  }
+  Response v = sign_in("viewer%40example.com", "correct+horse+battery");
+  std::string vs = std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(v, portal::kSessionCookie));
+  home = page("GET", base() + "/methods", vs);
+  EXPECT_EQ(home.body.find("Remove"), std::string::npos);
+  at = home.body.find("name=\"csrf\" value=\"");
+  csrf = home.body.substr(at + 19, home.body.find('"', at + 19) - at - 19);
+  page("POST", base() + "/methods/" + std::to_string(mine[0].at("id").as_int64()) + "/delete", vs, "csrf=" + csrf);
+  EXPECT_EQ(body(get("/v1/accounts/" + std::to_string(acc_) + "/payment-methods")).at("data").as_array().size(), 1u);
+}
+
 }  // namespace
 }  // namespace remit::http::testing

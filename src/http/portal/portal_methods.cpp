@@ -1,0 +1,139 @@
+// Payment methods and AutoPay in the portal (D1, D3, D8): the account's saved methods (masked),
+// adding a card through the processor's hosted form (verified by the processor when saved),
+// the star (the preferred method), removing one; AutoPay per invoice stream, on (the
+// preferred method) or off. Owners and billing users change them; viewers see them.
+#include <fmt/format.h>
+
+#include "app/autopay.h"
+#include "app/payment_methods.h"
+#include "domain/instruments.h"
+#include "http/portal/portal_visit.h"
+
+namespace remit::http {
+namespace {
+using namespace portal;  // NOLINT: the portal's own helpers
+
+std::string methods_path(const Visit& v) { return base(v) + "/methods"; }
+
+Response methods_page(Call& c, Visit& v, std::string_view error) {
+  int64_t account = v.session->user.account_id;
+  json::array methods, streams;
+  for (auto& m : app::list_payment_methods(v.ctx, account)) {
+    std::string status = m.status == "active" ? "" : std::string(render::phrase("portal_method_unverified", v.page.lang));
+    if (app::expired(m, v.ctx.today)) status = std::string(render::phrase("portal_method_expired", v.page.lang));
+    methods.push_back(json::object{{"id", m.id},
+                                   {"display", m.brand + " " + domain::masked(m.last4)},
+                                   {"expiry", m.kind == "card" ? fmt::format("{:02}/{}", m.exp_month, m.exp_year) : ""},
+                                   {"status", status},
+                                   {"preferred", m.preferred},
+                                   {"own", !m.inherited}});
+  }
+  auto enrolled = app::list_autopay(v.ctx, account);
+  for (auto& s : v.ctx.tenant.streams) {
+    bool on = std::any_of(enrolled.begin(), enrolled.end(), [&](auto& a) { return a.stream == s.code; });
+    streams.push_back(json::object{{"code", s.code}, {"name", s.name}, {"on", on}});
+  }
+  json::object d{{"methods", methods}, {"has_methods", !methods.empty()}, {"streams", streams},
+                 {"can_change", v.session->user.can_pay()},
+                 {"card_form", "/sandbox/v1/card-form?return=" + methods_path(v) + "/add&lang=" +
+                                   (v.page.lang == render::Lang::ZhCN ? "zh-CN" : "en")}};
+  if (!error.empty()) d["error"] = error;
+  v.page.title = std::string(render::phrase("portal_methods", v.page.lang));
+  return html(error.empty() ? 200 : 400, render_page(v.page, "portal_methods.html", d));
+}
+
+Response methods_get(Call& c) {
+  return signed_in(c, false, [&](Visit& v) { return methods_page(c, v, ""); });
+}
+
+// A change from this page: the session's CSRF token and a role that may change methods.
+template <class F>
+Response change(Call& c, F act) {
+  auto form = parse_form(c.req);
+  return signed_in(c, true, [&](Visit& v) {
+    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
+        !v.session->user.can_pay())
+      return redirect(methods_path(v));
+    try {
+      act(v, form);
+    } catch (const Error& e) {
+      if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+      return methods_page(c, v, e.what());
+    }
+    return redirect(methods_path(v));
+  });
+}
+
+// The method, when it is the user's account's own (else the same error as none).
+int64_t own_method(Visit& v, Call& c) {
+  int64_t id = id_param(c);
+  if (id == 0) not_found("payment method");
+  auto m = app::get_payment_method(v.ctx, id);
+  if (m.account_id != v.session->user.account_id) not_found("payment method");
+  return id;
+}
+
+Response star(Call& c) {
+  return change(c, [&](Visit& v, const QueryParams&) {
+    app::update_payment_method(v.ctx, own_method(v, c), {.preferred = true});
+  });
+}
+
+Response remove(Call& c) {
+  return change(c, [&](Visit& v, const QueryParams&) {
+    app::delete_payment_method(v.ctx, own_method(v, c));
+  });
+}
+
+Response autopay(Call& c) {
+  return change(c, [&](Visit& v, const QueryParams& form) {
+    std::string stream = field(form, "stream");
+    if (field(form, "on") == "1")
+      app::enroll_autopay(v.ctx, v.session->user.account_id, stream, std::nullopt);
+    else
+      app::cancel_autopay(v.ctx, v.session->user.account_id, stream);
+  });
+}
+
+// Back from the hosted form with a card token: saved (and verified by the processor) on the
+// account, outside any transaction, then the list.
+Response add_card(Call& c) {
+  auto* token = query_param(c.query, "token");
+  auto v = [&] {
+    store::Tx tx(*c.db, false);
+    return visit(c);
+  }();
+  if (!v) return not_found_page(c);
+  if (!v->session) return redirect(base(*v) + "/sign-in?next=" + methods_path(*v));
+  if (!v->session->user.can_pay() || !token || token->size() > 200) return redirect(methods_path(*v));
+  app::Caller caller{c.svc.env, *c.db, v->ctx.tenant.id, v->ctx.actor, c.req.client_ip};
+  app::NewPaymentMethod m;
+  m.account_id = v->session->user.account_id;
+  m.token = *token;
+  std::string error;
+  try {
+    app::add_payment_method(caller, m);
+  } catch (const Error& e) {
+    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    if (e.code != Code::Conflict) error = e.what();  // a reload of this page: saved already
+  }
+  store::Tx tx(*c.db, false);
+  return finish(*v, error.empty() ? redirect(methods_path(*v)) : methods_page(c, *v, error));
+}
+
+}  // namespace
+
+void add_portal_method_routes(std::vector<Route>& t) {
+  auto page = [&](std::string method, std::string pattern, Handler h, std::string summary) {
+    t.push_back({.method = std::move(method), .pattern = std::move(pattern), .access = Access::Open,
+                 .handler = std::move(h), .summary = std::move(summary),
+                 .content_type = "text/html", .api = false});
+  };
+  page("GET", "/p/{slug}/methods", methods_get, "portal: payment methods and AutoPay");
+  page("GET", "/p/{slug}/methods/add", add_card, "portal: save the card from the hosted form");
+  page("POST", "/p/{slug}/methods/{id}/star", star, "portal: make a method the preferred one");
+  page("POST", "/p/{slug}/methods/{id}/delete", remove, "portal: remove a method");
+  page("POST", "/p/{slug}/autopay", autopay, "portal: AutoPay on or off for a stream");
+}
+
+}  // namespace remit::http
