@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "app/demo.h"
+#include "app/portal_auth.h"
 #include "cli/bench.h"
 #include "cli/env.h"
 #include "cli/open.h"
@@ -35,6 +36,9 @@ struct Target {
   std::string path;
   std::string body;  // POST: "%d" is replaced by a unique number for the Idempotency-Key
   std::vector<std::string> bodies = {};  // POST: when given, each request takes the next one
+  // GET: when given, each request takes the next (path, cookie): customers walking pages.
+  std::vector<std::pair<std::string, std::string>> visits = {};
+  std::string route = {};  // the route pattern, for the server's own time (metrics)
 };
 
 struct Result {
@@ -52,6 +56,11 @@ asio::awaitable<void> client(tcp::endpoint ep, const Target& t, const std::strin
     bhttp::request<bhttp::string_body> req{t.method, t.path, 11};
     req.set(bhttp::field::host, "127.0.0.1");
     req.set(bhttp::field::authorization, "Bearer " + key);
+    if (!t.visits.empty()) {
+      auto& [path, cookie] = t.visits[static_cast<size_t>(seq++) % t.visits.size()];
+      req.target(path);
+      req.set(bhttp::field::cookie, cookie);
+    }
     if (t.method == bhttp::verb::post) {
       int64_t n = seq++;
       req.set("Idempotency-Key", fmt::format("bench-{}", n));
@@ -197,6 +206,40 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
                 demo.tenant_id);
     tx.commit();
   }
+  // The portal: every billing account's customer signed in (a login without a password and a
+  // session made directly: the bench times pages, not argon2id), walking home, an open
+  // invoice and the pay page.
+  std::vector<std::pair<std::string, std::string>> homes, invoice_pages, pay_pages;
+  {
+    auto db = open_migrated(path);
+    store::Tx tx(*db, true);
+    app::Ctx ctx = app::make_ctx(*db, clock, demo.tenant_id, "bench");
+    std::string slug = app::portal_slug(*db, demo.tenant_id);
+    std::vector<std::pair<int64_t, std::string>> customers;
+    {
+      store::Query q(*db, "SELECT id, emails FROM accounts WHERE tenant_id = ? AND billing_account_id = id "
+                          "AND emails <> '' ORDER BY id", demo.tenant_id);
+      while (q.next()) customers.emplace_back(q.i64(0), q.text(1).substr(0, q.text(1).find(',')));
+    }
+    for (auto& [id, email] : customers) {
+      int64_t user = 0;
+      try {
+        user = app::add_portal_user(ctx, id, "bench-" + email, "owner", "").id;
+      } catch (const Error&) {
+        continue;
+      }
+      std::string cookie = "__Host-remit_session=" + app::start_session(ctx, user);
+      store::Query q(*db, "SELECT id FROM invoices WHERE tenant_id = ? AND account_id = ? AND "
+                          "status IN ('open', 'paid') ORDER BY id DESC LIMIT 1", demo.tenant_id, id);
+      int64_t inv = q.next() ? q.i64(0) : 0;
+      while (q.next()) {
+      }
+      homes.emplace_back("/p/" + slug + "/", cookie);
+      if (inv) invoice_pages.emplace_back(fmt::format("/p/{}/invoices/{}", slug, inv), cookie);
+      pay_pages.emplace_back("/p/" + slug + "/pay", cookie);
+    }
+    tx.commit();
+  }
   // Several servers share nothing but the database, as several `remit serve` processes would.
   std::vector<std::unique_ptr<http::Router>> routers;
   std::vector<std::unique_ptr<http::Server>> srv;
@@ -227,11 +270,25 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
       {"card_payment", bhttp::verb::post, "/v1/payments/charge",
        fmt::format(R"({{"account_id":{},"amount":1,"method_id":{}}})", account, card)},
       {"card_payments", bhttp::verb::post, "/v1/payments/charge", "", many},
+      {"portal_home", bhttp::verb::get, "/", "", {}, homes, "/p/{slug}"},
+      {"portal_invoice", bhttp::verb::get, "/", "", {}, invoice_pages, "/p/{slug}/invoices/{id}"},
+      {"portal_pay", bhttp::verb::get, "/", "", {}, pay_pages, "/p/{slug}/pay"},
   };
+  // The home page with its one stylesheet, as a browser transfers them (uncompressed).
+  size_t home_bytes = 0;
+  if (!homes.empty()) {
+    http::Request r{.method = "GET", .target = homes[0].first, .client_ip = "127.0.0.1",
+                    .cookie = homes[0].second, .host = "127.0.0.1"};
+    home_bytes = routers[0]->handle(r).body.size();
+    r.target = "/portal.css";
+    home_bytes += routers[0]->handle(r).body.size();
+    fmt::print("portal home page with its stylesheet: {} bytes\n", home_bytes);
+  }
   std::string json =
       fmt::format("{{\"bench\":\"api\",\"backend\":\"{}\",\"servers\":{},\"connections\":{},"
                   "\"idle_connections\":{}",
                   pg ? "postgres" : "sqlite", ports.size(), conns, idle);
+  json += fmt::format(",\"portal_home_bytes\":{}", home_bytes);
   for (auto& t : targets) {
     Result h = measure(ports, health, demo.api_key, conns, seconds);
     Result r = measure(ports, t, demo.api_key, conns, seconds);
@@ -242,6 +299,12 @@ void bench_api(const std::string& db_arg, const std::string& dir, int conns, dou
     json += fmt::format(",\"{0}_rps\":{1:.0f},\"{0}_p99_ms\":{2:.2f},\"{0}_errors\":{3},"
                         "\"{0}_healthz_rps\":{4:.0f},\"{0}_ratio\":{5:.2f}",
                         t.name, r.rps, r.p99_ms, r.errors, h.rps, ratio);
+    if (!t.route.empty()) {  // the server's own time per page (its latency histogram)
+      double bound = 0;
+      for (auto& rt : routers) bound = std::max(bound, rt->metrics().quantile_bound(t.route, 0.99));
+      fmt::print("{:<13} server time p99 <= {:.1f} ms\n", t.name, bound * 1000);
+      json += fmt::format(",\"{}_server_p99_ms_at_most\":{:.1f}", t.name, bound * 1000);
+    }
   }
   if (holder) {
     close(release);

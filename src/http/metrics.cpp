@@ -1,5 +1,7 @@
 #include "http/metrics.h"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 namespace remit::http {
@@ -13,6 +15,16 @@ void Metrics::record(const std::string& route, const std::string& method, int st
     if (seconds <= kBuckets[i]) ++h.buckets[i];
   ++h.count;
   h.sum += seconds;
+}
+
+double Metrics::quantile_bound(const std::string& route, double q) const {
+  std::lock_guard lock(mu_);
+  auto it = latency_.find(route);
+  if (it == latency_.end() || it->second.count == 0) return 0;
+  for (int i = 0; i < kNumBuckets; ++i)
+    if (static_cast<double>(it->second.buckets[i]) >= q * static_cast<double>(it->second.count))
+      return kBuckets[i];
+  return std::numeric_limits<double>::infinity();
 }
 
 std::string Metrics::prometheus() const {

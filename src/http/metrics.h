@@ -12,6 +12,9 @@ class Metrics {
  public:
   void record(const std::string& route, const std::string& method, int status, double seconds);
   std::string prometheus() const;
+  // The upper bound of the latency bucket holding the route's q-quantile (seconds; infinity
+  // beyond the last bucket, 0 for a route never answered): "p99 <= x".
+  double quantile_bound(const std::string& route, double q) const;
 
  private:
   static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5};
