@@ -57,23 +57,33 @@ std::string host_of(const std::string& url) {
 
 }  // namespace
 
-json::object catalog(render::Lang lang) {
+static json::object build_catalog(render::Lang lang) {
   json::object t, l;
   for (auto& p : render::phrases()) t[p.key] = lang == render::Lang::ZhCN ? p.zh : p.en;
   render::for_each_label(lang, [&](std::string_view k, std::string_view v) { l[k] = v; });
   return {{"t", t}, {"l", l}, {"lang", lang == render::Lang::ZhCN ? "zh-CN" : "en"}};
 }
 
-std::string render_template(std::string_view name, const std::string& data_json) {
+std::string render_template(std::string_view name, const json::value& data) {
   for (auto& t : kTemplates)
     if (t.name == name) {
       mu::mustache m{std::string(t.body)};
       if (!name.ends_with(".html")) m.set_custom_escape([](const std::string& s) { return s; });
-      std::string out = m.render(to_data(json::parse(data_json)));
+      std::string out = m.render(to_data(data));
       if (!m.is_valid()) throw Error(Code::Internal, "template " + std::string(name) + ": " + m.error_message());
       return out;
     }
   throw Error(Code::Internal, "no template " + std::string(name));
+}
+
+std::string render_template(std::string_view name, const std::string& data_json) {
+  return render_template(name, json::parse(data_json));
+}
+
+json::object catalog(render::Lang lang) {
+  // Built once per language: pages and emails copy it.
+  static const json::object en = build_catalog(render::Lang::En), zh = build_catalog(render::Lang::ZhCN);
+  return lang == render::Lang::ZhCN ? zh : en;
 }
 
 std::string message_id(const app::NotifySettings& s, int64_t tenant_id, int64_t outbox_id) {

@@ -15,6 +15,7 @@ namespace remit::notify {
 // Renders one template ("invoice.txt", "invoice.html", ...) with HTML escaping (for .html)
 // or none (for .txt). Internal error for an unknown name.
 std::string render_template(std::string_view name, const std::string& data_json);
+std::string render_template(std::string_view name, const boost::json::value& data);
 
 // What every template sees: {{t.*}} (the phrases), {{l.*}} (the invoice labels), {{lang}}.
 boost::json::object catalog(render::Lang lang);

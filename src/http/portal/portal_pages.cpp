@@ -248,7 +248,7 @@ Response root(Call& c) {
 Response stylesheet(Call&) {
   Response r;
   r.content_type = "text/css; charset=utf-8";
-  r.body = notify::render_template("portal.css", "{}");
+  r.body = notify::render_template("portal.css", std::string("{}"));
   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;

@@ -135,12 +135,12 @@ std::string render_page(const Page& p, std::string_view tmpl, json::object data)
     d["user_email"] = p.user_email;
     d["csrf"] = p.csrf;
   }
-  std::string content = notify::render_template(tmpl, json::serialize(d));
+  std::string content = notify::render_template(tmpl, json::value(d));
   d["content"] = content;
   d["title"] = p.title;
   d["other_lang"] = p.lang == render::Lang::ZhCN ? "en" : "zh-CN";
   d["other_lang_name"] = p.lang == render::Lang::ZhCN ? "English" : "中文";
-  return notify::render_template("portal_layout.html", json::serialize(d));
+  return notify::render_template("portal_layout.html", json::value(std::move(d)));
 }
 
 }  // namespace remit::http::portal
