@@ -117,6 +117,25 @@ std::optional<PortalUser> check_password(Ctx& ctx, const std::string& email,
   return user;
 }
 
+bool sign_in_throttled(Ctx& ctx, const std::string& email, const std::string& client) {
+  std::string since = format_instant(ctx.now - std::chrono::minutes(15));
+  int64_t by_email = store::one_int(
+      ctx.db, "SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'portal.sign_in_failed' "
+              "AND detail = ? AND at > ?",
+      ctx.tenant.id, detail::token_hash(detail::lower_email(email)), since);
+  if (by_email >= kFailuresPerEmail) return true;
+  int64_t by_client = store::one_int(
+      ctx.db, "SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'portal.sign_in_failed' "
+              "AND source = ? AND at > ?",
+      ctx.tenant.id, client, since);
+  return by_client >= kFailuresPerClient;
+}
+
+void note_sign_in_failure(Ctx& ctx, const std::string& email) {
+  audit(ctx, "portal.sign_in_failed", "portal", std::nullopt,
+        detail::token_hash(detail::lower_email(email)));
+}
+
 std::string start_session(Ctx& ctx, int64_t user_id) {
   std::string token = detail::random_token(), now = format_instant(ctx.now);
   store::exec(ctx.db, kInsertSession, ctx.tenant.id, user_id, detail::token_hash(token), detail::random_token(),

@@ -37,6 +37,13 @@ PortalUser add_portal_user(Ctx& ctx, int64_t account_id, const std::string& emai
 std::optional<PortalUser> check_password(Ctx& ctx, const std::string& email,
                                          const std::string& password);
 
+// Password guessing is stopped: after 10 failed sign-ins for one email, or 30 from one client
+// address, in 15 minutes, no password is checked there until the window has passed (a code
+// by email still works). The email is kept hashed in the audit log.
+inline constexpr int kFailuresPerEmail = 10, kFailuresPerClient = 30;
+bool sign_in_throttled(Ctx& ctx, const std::string& email, const std::string& client);
+void note_sign_in_failure(Ctx& ctx, const std::string& email);
+
 struct PortalSession {
   int64_t id = 0;
   PortalUser user;

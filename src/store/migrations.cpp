@@ -752,6 +752,12 @@ CREATE INDEX portal_codes_client ON portal_codes (tenant_id, client, created_at)
 ALTER TABLE payments ADD COLUMN receipt_to TEXT NOT NULL DEFAULT '';
 CREATE INDEX audit_guest_lookups ON audit_log (tenant_id, source, at) WHERE action = 'portal.guest_lookup';
 )SQL",
+    // 29: failed portal password sign-ins, counted per email (its hash, in detail) and per
+    // client address to stop guessing.
+    R"SQL(
+CREATE INDEX audit_sign_in_failures ON audit_log (tenant_id, detail, at) WHERE action = 'portal.sign_in_failed';
+CREATE INDEX audit_sign_in_failures_client ON audit_log (tenant_id, source, at) WHERE action = 'portal.sign_in_failed';
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

@@ -72,6 +72,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "DELETE FROM counters WHERE name IN ('cheque_number', 'ach_trace'); "
 
         "ALTER TABLE payments DROP COLUMN receipt_to; DROP INDEX audit_guest_lookups; "
+        "DROP INDEX audit_sign_in_failures; DROP INDEX audit_sign_in_failures_client; "
         "ALTER TABLE payments DROP COLUMN fee; "
         "ALTER TABLE payments DROP COLUMN method_id; "
         "ALTER TABLE payments DROP COLUMN method_brand; "

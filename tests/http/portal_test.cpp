@@ -491,5 +491,19 @@ TEST_F(Portal, MethodsAreTheUsersAccountsOnly) {
   EXPECT_EQ(body(get("/v1/accounts/" + std::to_string(acc_) + "/payment-methods")).at("data").as_array().size(), 1u);
 }
 
+// Password guessing is stopped: after 10 failures for an email in 15 minutes even the right
+// password is not checked (for an unknown email alike), until the window has passed.
+TEST_F(Portal, PasswordGuessingIsStopped) {
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(sign_in("bob%40example.com", "guess" + std::to_string(i)).status, 200);
+  Response r = sign_in("bob%40example.com", "correct+horse+battery");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(set_cookie(r, portal::kSessionCookie), "");
+  for (int i = 0; i < 10; ++i) sign_in("nobody%40example.com", "guess");
+  EXPECT_EQ(sign_in("nobody%40example.com", "guess").status, 429);  // the same for no login
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%example.com%'"), 0);
+  advance_minutes(16);
+  EXPECT_EQ(sign_in("bob%40example.com", "correct+horse+battery").status, 303);
+}
+
 }  // namespace
 }  // namespace remit::http::testing

@@ -53,9 +53,11 @@ Response sign_in(Call& c) {
   if (!portal::same_origin(c.req) ||
       !portal::equal_tokens(field(form, "form_token"), portal::cookie(c.req, portal::kFormCookie)))
     return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
+  if (app::sign_in_throttled(v->ctx, email, c.req.client_ip))
+    return sign_in_form(c, *v, 429, render::phrase("portal_sign_in_throttled", v->page.lang), email, next);
   auto user = app::check_password(v->ctx, email, field(form, "password"));
   if (!user) {
-    app::audit(v->ctx, "portal.sign_in_failed", "portal", std::nullopt, "password");
+    app::note_sign_in_failure(v->ctx, email);
     tx.commit();
     return sign_in_form(c, *v, 200, render::phrase("portal_sign_in_failed", v->page.lang), email,
                         next);
