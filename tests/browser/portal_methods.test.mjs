@@ -58,5 +58,18 @@ test('a customer saves a card, stars it, turns AutoPay on, and removes the card'
   await page.getByRole('heading', { name: 'Payment methods and AutoPay' }).waitFor();
   assert.equal(await page.locator('tr', { hasText: '4242' }).count(), 0);
   assert.equal((await demo.api(`/v1/accounts/${me.id}/autopay`)).data.length, 0);
+
+  // The profile: the account's contacts, address, paperless and language.
+  await page.getByRole('link', { name: 'Profile' }).click();
+  await page.getByLabel('Mailing address').fill('12 Lake Ave\nWillmar, MN 56201');
+  await page.getByLabel('Language of bills and emails').selectOption('zh-CN');
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'profile');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').waitFor();  // saved, and the pages now in Chinese
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  const after = await demo.api(`/v1/accounts/${me.id}`);
+  assert.equal(after.language, 'zh-CN');
+  assert.equal(after.address, '12 Lake Ave\nWillmar, MN 56201');
   await page.close();
 });

@@ -505,5 +505,26 @@ TEST_F(Portal, PasswordGuessingIsStopped) {
   EXPECT_EQ(sign_in("bob%40example.com", "correct+horse+battery").status, 303);
 }
 
+// The profile (A6): contacts, address, paperless and language are the account's; a bad email
+// is an error naming it and changes nothing.
+TEST_F(Portal, TheProfileChangesTheAccount) {
+  std::string s = session();
+  Response p = page("GET", base() + "/profile", s);
+  ASSERT_EQ(p.status, 200);
+  auto at = p.body.find("name=\"csrf\" value=\"");
+  std::string csrf = p.body.substr(at + 19, p.body.find('"', at + 19) - at - 19);
+  Response bad = page("POST", base() + "/profile", s, "csrf=" + csrf + "&emails=not-an-email&address=x");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(body(get("/v1/accounts/" + std::to_string(acc_))).at("emails").as_array().size(), 1u);
+  Response ok = page("POST", base() + "/profile", s,
+                     "csrf=" + csrf + "&emails=bob%40example.com%0Aap%40example.com&address=1+Main+St%0AWillmar&language=zh-CN");
+  EXPECT_EQ(location(ok), base() + "/profile?saved=1");
+  auto a = body(get("/v1/accounts/" + std::to_string(acc_)));
+  EXPECT_EQ(a.at("emails").as_array().size(), 2u);
+  EXPECT_EQ(a.at("address"), "1 Main St\nWillmar");
+  EXPECT_EQ(a.at("language"), "zh-CN");
+  EXPECT_EQ(a.at("paperless"), false);
+}
+
 }  // namespace
 }  // namespace remit::http::testing
