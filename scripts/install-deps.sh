@@ -13,7 +13,7 @@ pkgs=(
   curl python3
   libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd nodejs
   clang-14 libclang-rt-14-dev
-  chromium
+  chromium sqlmap
 )
 missing=()
 for p in "${pkgs[@]}"; do
