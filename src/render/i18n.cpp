@@ -197,6 +197,7 @@ constexpr Phrase kPhrases[] = {
      "验证码不正确、已过期或已使用。请重试，或请求新的验证码。"},
     {"portal_code_again", "Send a new code", "重新发送验证码"},
     {"portal_skip", "Skip to content", "跳到正文"},
+    {"portal_upcoming", "Upcoming invoice", "即将开具的发票"},
     {"portal_profile", "Profile", "个人资料"},
     {"portal_profile_contacts", "Billing contacts (one email address per line)", "账单联系人（每行一个邮箱地址）"},
     {"portal_profile_address", "Mailing address", "邮寄地址"},

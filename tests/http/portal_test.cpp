@@ -155,6 +155,12 @@ TEST_F(Portal, SigningInSetsAHostCookieWithANewTokenEachTime) {
   EXPECT_EQ(home.status, 200);
   EXPECT_NE(home.body.find("$200.00"), std::string::npos);  // the balance due
   EXPECT_NE(home.body.find("bob@example.com"), std::string::npos);
+  // The upcoming invoice (C4): next month's subscription line, as the API computes it.
+  auto up = body(get("/v1/accounts/" + std::to_string(acc_) + "/upcoming-invoice?stream=main"));
+  EXPECT_NE(home.body.find("Upcoming invoice"), std::string::npos);
+  std::string total = "$" + std::to_string(up.at("amount_due").as_int64() / 100) + ".00";
+  auto at = home.body.find("Upcoming invoice");
+  EXPECT_NE(home.body.find(total, at), std::string::npos) << total;
 }
 
 TEST_F(Portal, FormsNeedTheirTokenAndThisSite) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "app/accounts.h"
+#include "app/billing.h"
 #include "app/invoices.h"
 #include "app/portal_auth.h"
 #include "app/portal_codes.h"
@@ -186,7 +187,23 @@ Response home(Call& c) {
     for (auto& [k, row] : paid_rows) paid.push_back(std::move(row));
     v.page.title = std::string(render::phrase("portal_home", v.page.lang));
     const app::Account& me = accounts[0];
-    json::object d{{"account_name", me.name},
+    // The upcoming invoice of each stream (C4): what the next bill run would charge now.
+    json::array upcoming;
+    for (auto& st : v.ctx.tenant.streams) {
+      app::Invoice u = app::upcoming_invoice(v.ctx, me.id, st.code);
+      if (u.lines.empty()) continue;
+      json::array lines;
+      for (auto& l : u.lines)
+        lines.push_back(json::object{{"description", l.description},
+                                     {"period", render::format_period(l.period_start, l.period_end, v.page.lang)},
+                                     {"amount", money(l.amount)}});
+      upcoming.push_back(json::object{{"stream", st.name},
+                                      {"issue_date", render::format_date(u.issue_date, v.page.lang)},
+                                      {"total", money(u.amount_due)},
+                                      {"lines", lines}});
+    }
+    json::object d{{"upcoming", upcoming},
+                   {"account_name", me.name},
                    {"account_number", me.number},
                    {"balance_due", money(own_due)},
                    {"open", open},
