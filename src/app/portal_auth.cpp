@@ -99,6 +99,17 @@ PortalUser add_portal_user(Ctx& ctx, int64_t account_id, const std::string& emai
   return {id, account_id, e, role};
 }
 
+void set_password(Ctx& ctx, int64_t user_id, const std::string& password, int64_t keep_session) {
+  if (password.size() < 12 || password.size() > 128) invalid("password", "must be 12 to 128 characters");
+  store::exec(ctx.db, "UPDATE portal_users SET password_hash = ? WHERE tenant_id = ? AND id = ?",
+              hash_password(password), ctx.tenant.id, user_id);
+  store::exec(ctx.db,
+              "UPDATE portal_sessions SET ended_at = ? WHERE tenant_id = ? AND user_id = ? AND "
+              "id <> ? AND ended_at IS NULL",
+              format_instant(ctx.now), ctx.tenant.id, user_id, keep_session);
+  audit(ctx, "portal.password_set", "portal_user", user_id, "");
+}
+
 std::optional<PortalUser> check_password(Ctx& ctx, const std::string& email,
                                          const std::string& password) {
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");

@@ -33,6 +33,9 @@ std::string portal_slug(store::Db& db, int64_t tenant_id);
 PortalUser add_portal_user(Ctx& ctx, int64_t account_id, const std::string& email,
                            const std::string& role, const std::string& password);
 
+// Sets the user's password (12 to 128 characters) and ends its other sessions.
+void set_password(Ctx& ctx, int64_t user_id, const std::string& password, int64_t keep_session);
+
 // The user when the email and password match; nullopt otherwise, after the same work.
 std::optional<PortalUser> check_password(Ctx& ctx, const std::string& email,
                                          const std::string& password);

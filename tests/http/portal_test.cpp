@@ -530,6 +530,19 @@ TEST_F(Portal, TheProfileChangesTheAccount) {
   EXPECT_EQ(a.at("address"), "1 Main St\nWillmar");
   EXPECT_EQ(a.at("language"), "zh-CN");
   EXPECT_EQ(a.at("paperless"), false);
+
+  // A new password (the way back from a forgotten one): the other sessions end.
+  std::string other = session();
+  Response mismatch = page("POST", base() + "/profile/password", s,
+                           "csrf=" + csrf + "&password=new+password+one&password2=new+password+two");
+  EXPECT_EQ(mismatch.status, 400);
+  Response set = page("POST", base() + "/profile/password", s,
+                      "csrf=" + csrf + "&password=new+password+one&password2=new+password+one");
+  EXPECT_EQ(set.status, 303);
+  EXPECT_EQ(page("GET", base() + "/", other).status, 303);  // ended
+  EXPECT_EQ(page("GET", base() + "/", s).status, 200);      // kept
+  EXPECT_EQ(sign_in("bob%40example.com", "correct+horse+battery").status, 200);  // the old one: no
+  EXPECT_EQ(sign_in("bob%40example.com", "new+password+one").status, 303);
 }
 
 }  // namespace

@@ -70,9 +70,32 @@ Response profile_post(Call& c) {
   });
 }
 
+// A new password (a forgotten one: sign in by emailed code, then set it here). The other
+// sessions end.
+Response password_post(Call& c) {
+  auto form = parse_form(c.req);
+  return signed_in(c, true, [&](Visit& v) {
+    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf))
+      return redirect(base(v) + "/profile");
+    std::string pw = field(form, "password");
+    if (pw != field(form, "password2"))
+      return profile_page(v, render::phrase("portal_password_mismatch", v.page.lang), std::nullopt);
+    try {
+      app::set_password(v.ctx, v.session->user.id, pw, v.session->id);
+    } catch (const Error& e) {
+      if (e.code != Code::InvalidArgument) throw;
+      return profile_page(v, render::phrase("portal_password_rules", v.page.lang), std::nullopt);
+    }
+    return redirect(base(v) + "/profile?saved=1");
+  });
+}
+
 }  // namespace
 
 void add_portal_profile_routes(std::vector<Route>& t) {
+  t.push_back({.method = "POST", .pattern = "/p/{slug}/profile/password", .access = Access::Open,
+               .handler = password_post, .summary = "portal: set a new password",
+               .content_type = "text/html", .api = false});
   for (const char* method : {"GET", "POST"})
     t.push_back({.method = method, .pattern = "/p/{slug}/profile", .access = Access::Open,
                  .handler = std::string_view(method) == "GET" ? Handler(profile_get) : Handler(profile_post),
