@@ -152,10 +152,8 @@ Response guest_start(Call& c) {
 }  // namespace
 
 void add_portal_guest_routes(std::vector<Route>& t) {
-  for (const char* method : {"GET", "POST"})
-    t.push_back({.method = method, .pattern = "/p/{slug}/guest", .access = Access::Open,
-                 .handler = std::string_view(method) == "GET" ? Handler(guest_page) : Handler(guest_start),
-                 .summary = "portal: guest pay", .content_type = "text/html", .api = false});
+  t.push_back(page_route("GET", "/p/{slug}/guest", guest_page, "portal: guest pay"));
+  t.push_back(page_route("POST", "/p/{slug}/guest", guest_start, "portal: guest pay"));
 }
 
 }  // namespace remit::http

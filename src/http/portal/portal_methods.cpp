@@ -124,11 +124,7 @@ Response add_card(Call& c) {
 }  // namespace
 
 void add_portal_method_routes(std::vector<Route>& t) {
-  auto page = [&](std::string method, std::string pattern, Handler h, std::string summary) {
-    t.push_back({.method = std::move(method), .pattern = std::move(pattern), .access = Access::Open,
-                 .handler = std::move(h), .summary = std::move(summary),
-                 .content_type = "text/html", .api = false});
-  };
+  auto page = [&](auto&&... a) { t.push_back(portal::page_route(a...)); };
   page("GET", "/p/{slug}/methods", methods_get, "portal: payment methods and AutoPay");
   page("GET", "/p/{slug}/methods/add", add_card, "portal: save the card from the hosted form");
   page("POST", "/p/{slug}/methods/{id}/star", star, "portal: make a method the preferred one");

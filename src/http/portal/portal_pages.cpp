@@ -276,12 +276,7 @@ Response stylesheet(Call&) {
 }  // namespace
 
 void add_portal_routes(std::vector<Route>& t) {
-  auto page = [&](std::string method, std::string pattern, Handler h, std::string summary,
-                  Access access = Access::Open) {
-    t.push_back({.method = std::move(method), .pattern = std::move(pattern), .access = access,
-                 .handler = std::move(h), .summary = std::move(summary),
-                 .content_type = "text/html", .api = false});
-  };
+  auto page = [&](auto&&... a) { t.push_back(portal::page_route(a...)); };
   page("GET", "/", root, "the portal of the only tenant");
   page("GET", "/portal.css", stylesheet, "the portal's stylesheet", Access::Public);
   page("GET", "/p/{slug}", home, "portal home");

@@ -287,11 +287,7 @@ Response confirm(Call& c) {
 }  // namespace
 
 void add_portal_pay_routes(std::vector<Route>& t) {
-  auto page = [&](std::string method, std::string pattern, Handler h, std::string summary) {
-    t.push_back({.method = std::move(method), .pattern = std::move(pattern), .access = Access::Open,
-                 .handler = std::move(h), .summary = std::move(summary),
-                 .content_type = "text/html", .api = false});
-  };
+  auto page = [&](auto&&... a) { t.push_back(portal::page_route(a...)); };
   page("GET", "/p/{slug}/pay", pay_get, "portal: pay");
   page("POST", "/p/{slug}/pay", review, "portal: review a payment");
   page("POST", "/p/{slug}/pay/confirm", confirm, "portal: pay");

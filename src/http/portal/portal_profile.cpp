@@ -93,13 +93,10 @@ Response password_post(Call& c) {
 }  // namespace
 
 void add_portal_profile_routes(std::vector<Route>& t) {
-  t.push_back({.method = "POST", .pattern = "/p/{slug}/profile/password", .access = Access::Open,
-               .handler = password_post, .summary = "portal: set a new password",
-               .content_type = "text/html", .api = false});
-  for (const char* method : {"GET", "POST"})
-    t.push_back({.method = method, .pattern = "/p/{slug}/profile", .access = Access::Open,
-                 .handler = std::string_view(method) == "GET" ? Handler(profile_get) : Handler(profile_post),
-                 .summary = "portal: profile", .content_type = "text/html", .api = false});
+  t.push_back(portal::page_route("POST", "/p/{slug}/profile/password", password_post,
+                                 "portal: set a new password"));
+  t.push_back(portal::page_route("GET", "/p/{slug}/profile", profile_get, "portal: profile"));
+  t.push_back(portal::page_route("POST", "/p/{slug}/profile", profile_post, "portal: profile"));
 }
 
 }  // namespace remit::http

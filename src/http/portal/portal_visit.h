@@ -52,6 +52,14 @@ std::string guest_cookie(Call& c, const Visit& v, const Guest& g);
 // Notes a stale session's use in a write transaction (after `tx`, a read one, is done).
 void note_use(Call& c, Visit& v, std::optional<store::Tx>& tx, bool& write);
 
+// A portal page's route: HTML, kept out of the OpenAPI document, run on the database threads.
+inline Route page_route(std::string method, std::string pattern, Handler h, std::string summary,
+                        Access access = Access::Open) {
+  return {.method = std::move(method), .pattern = std::move(pattern), .access = access,
+          .handler = std::move(h), .summary = std::move(summary), .content_type = "text/html",
+          .api = false};
+}
+
 // A signed-in page in one transaction (a write one when `write`): `page(visit)` runs with a
 // live session; without one the answer is the sign-in page, with this page as `next`.
 template <class F>
