@@ -99,6 +99,39 @@ PortalUser add_portal_user(Ctx& ctx, int64_t account_id, const std::string& emai
   return {id, account_id, e, role};
 }
 
+void register_portal_user(Ctx& ctx, const std::string& account_number, const std::string& email) {
+  if (account_number.empty() || account_number.size() > 40 || email.size() > 254) return;
+  std::string e = detail::lower_email(email);
+  std::optional<Account> acct;
+  {
+    Query q(ctx.db, "SELECT id FROM accounts WHERE tenant_id = ? AND number = ?", ctx.tenant.id,
+            account_number);
+    if (q.next()) {
+      int64_t id = q.i64(0);
+      while (q.next()) {
+      }
+      acct = get_account(ctx, id);
+    }
+  }
+  if (!acct) return;
+  bool contact = std::any_of(acct->emails.begin(), acct->emails.end(),
+                             [&](const std::string& x) { return detail::lower_email(x) == e; });
+  if (!contact) return;
+  {
+    Query q(ctx.db, kUserByEmail, ctx.tenant.id, e);
+    if (q.next()) {
+      while (q.next()) {
+      }
+      return;  // a login already: the code signs it in
+    }
+  }
+  bool first = store::one_int(ctx.db,
+                              "SELECT COUNT(*) FROM portal_users WHERE tenant_id = ? AND account_id = ? "
+                              "AND removed_at IS NULL",
+                              ctx.tenant.id, acct->id) == 0;
+  add_portal_user(ctx, acct->id, e, first ? "owner" : "viewer", "");
+}
+
 void set_password(Ctx& ctx, int64_t user_id, const std::string& password, int64_t keep_session) {
   if (password.size() < 12 || password.size() > 128) invalid("password", "must be 12 to 128 characters");
   store::exec(ctx.db, "UPDATE portal_users SET password_hash = ? WHERE tenant_id = ? AND id = ?",

@@ -36,6 +36,12 @@ PortalUser add_portal_user(Ctx& ctx, int64_t account_id, const std::string& emai
 // Sets the user's password (12 to 128 characters) and ends its other sessions.
 void set_password(Ctx& ctx, int64_t user_id, const std::string& password, int64_t keep_session);
 
+// Registration (A5): makes a login for `email` when it is one of the contacts of the account
+// numbered `account_number` and has no login here yet: the account's first login is its
+// owner, later ones viewers (an owner changes roles). Says nothing either way: the caller
+// then sends a sign-in code, which only a login's address receives.
+void register_portal_user(Ctx& ctx, const std::string& account_number, const std::string& email);
+
 // The user when the email and password match; nullopt otherwise, after the same work.
 std::optional<PortalUser> check_password(Ctx& ctx, const std::string& email,
                                          const std::string& password);

@@ -545,5 +545,33 @@ TEST_F(Portal, TheProfileChangesTheAccount) {
   EXPECT_EQ(sign_in("bob%40example.com", "new+password+one").status, 303);
 }
 
+// Registration (A5): the account number and one of its contacts get a login (the account's
+// first: owner) and a sign-in code; a wrong number or an address not on the account get the
+// same page and nothing.
+TEST_F(Portal, RegistrationNeedsTheAccountNumberAndAContactAddress) {
+  int64_t acc = create("/v1/accounts", R"({"name":"Carol","emails":["carol@example.com","ap@example.com"]})");
+  std::string number(body(get("/v1/accounts/" + std::to_string(acc))).at("number").as_string());
+  auto [token, cookie] = form();
+  auto reg = [&](const std::string& n, const std::string& email) {
+    return page("POST", base() + "/register", cookie, "form_token=" + token + "&account_number=" + n + "&email=" + email);
+  };
+  auto users = [&] { return store::one_int(*db_, "SELECT COUNT(*) FROM portal_users WHERE account_id = ?", acc); };
+  Response wrong_number = reg(number + "7", "carol%40example.com");
+  Response stranger = reg(number, "mallory%40example.com");
+  EXPECT_EQ(users(), 0);
+  EXPECT_EQ(wrong_number.status, stranger.status);
+  Response ok = reg(number, "Carol%40example.com");
+  EXPECT_EQ(ok.status, wrong_number.status);
+  EXPECT_EQ(users(), 1);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_users WHERE account_id = ? AND role = 'owner'", acc), 1);
+  std::string code = last_code();
+  std::string signin = "__Host-remit_signin=" + cookie_value(set_cookie(ok, "__Host-remit_signin"));
+  Response in = page("POST", base() + "/sign-in/code/verify", cookie + "; " + signin,
+                     "form_token=" + token + "&code=" + code + "&next=" + base() + "%2Fprofile");
+  EXPECT_EQ(location(in), base() + "/profile");
+  reg(number, "ap%40example.com");
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_users WHERE account_id = ? AND role = 'viewer'", acc), 1);
+}
+
 }  // namespace
 }  // namespace remit::http::testing

@@ -101,6 +101,39 @@ Response request_code(Call& c) {
   return r;
 }
 
+// Registration: the account number and one of its contact addresses; a code is emailed to
+// sign in (the same page whatever matched), then a password can be set on the profile.
+Response register_page(Call& c) {
+  store::Tx tx(*c.db, false);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  std::string form_token = cookie(c.req, kFormCookie);
+  bool fresh = form_token.size() != 43;
+  if (fresh) form_token = random_token();
+  v->page.title = std::string(render::phrase("portal_register", v->page.lang));
+  Response r = html(200, render_page(v->page, "portal_register.html", {{"form_token", form_token}}));
+  if (fresh) r.headers.emplace_back("Set-Cookie", set_cookie(kFormCookie, form_token));
+  return finish(*v, r);
+}
+
+Response register_post(Call& c) {
+  auto form = parse_form(c.req);
+  store::Tx tx(*c.db, true);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  std::string email = field(form, "email"), form_token = field(form, "form_token");
+  if (!same_origin(c.req) || !equal_tokens(form_token, cookie(c.req, kFormCookie)))
+    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, "");
+  if (email.empty() || email.size() > 254)
+    return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, "");
+  app::register_portal_user(v->ctx, field(form, "account_number"), email);
+  std::string token = app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip);
+  tx.commit();
+  Response r = code_form(c, *v, 200, "", email, base(*v) + "/profile", form_token);
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, token));
+  return r;
+}
+
 Response verify_code(Call& c) {
   auto form = parse_form(c.req);
   store::Tx tx(*c.db, true);
@@ -285,6 +318,8 @@ void add_portal_routes(std::vector<Route>& t) {
   page("POST", "/p/{slug}/sign-in/code", request_code, "portal: email me a sign-in code");
   page("POST", "/p/{slug}/sign-in/code/verify", verify_code, "portal: sign in with the code");
   page("POST", "/p/{slug}/sign-out", sign_out, "portal sign-out");
+  page("GET", "/p/{slug}/register", register_page, "portal: register");
+  page("POST", "/p/{slug}/register", register_post, "portal: register");
   page("GET", "/p/{slug}/invoices/{id}", invoice_page, "portal invoice");
   page("GET", "/p/{slug}/invoices/{id}/pdf", invoice_pdf, "portal invoice PDF");
 }
