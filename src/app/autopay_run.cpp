@@ -413,7 +413,7 @@ int run_autopay(Caller& c, int workers) {
     try {
       pay(c, r);
     } catch (const Error& e) {
-      if (e.code == Code::Retryable || e.code == Code::Internal) throw;  // the job retries
+      if (!is_refusal(e)) throw;  // the job retries
       // Declined (payment.failed is raised), or no usable method: tried again on the next
       // retry day.
       spdlog::info("event=autopay_not_paid tenant={} invoice={} attempt={} reason=\"{}\"",

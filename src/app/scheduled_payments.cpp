@@ -146,7 +146,7 @@ int run_scheduled_payments(Caller& c) {
       payment = o.parts.at(0).id;
       if (o.status == "processing") continue;  // finished by the janitor; looked at tomorrow
     } catch (const Error& e) {
-      if (e.code == Code::Retryable || e.code == Code::Internal) throw;
+      if (!is_refusal(e)) throw;
       spdlog::info("event=scheduled_payment_not_paid tenant={} id={} reason=\"{}\"", c.tenant_id,
                    s.id, e.what());
       status = "failed";

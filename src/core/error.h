@@ -36,6 +36,10 @@ struct Error : std::runtime_error {
   throw Error(Code::FailedPrecondition, std::move(message));
 }
 
+// An answer for the person asking (bad input, a refusal, a state that does not allow it), as
+// opposed to a failure to retry (Retryable) or to report (Internal).
+inline bool is_refusal(const Error& e) { return e.code != Code::Internal && e.code != Code::Retryable; }
+
 const char* code_name(Code c);
 
 }  // namespace remit
