@@ -73,14 +73,12 @@ using namespace portal;  // NOLINT: the portal's own helpers
 
 Response guest_form(Call& c, Visit& v, int status, std::string_view error, const std::string& number,
                     const std::string& name, const std::string& email) {
-  std::string token = cookie(c.req, kFormCookie);
-  bool fresh = token.size() != 43;
-  if (fresh) token = random_token();
+  FormToken token = form_token(c.req);
   v.page.title = std::string(render::phrase("portal_guest", v.page.lang));
-  json::object d{{"form_token", token}, {"number", number}, {"name", name}, {"email", email}};
+  json::object d{{"form_token", token.value}, {"number", number}, {"name", name}, {"email", email}};
   if (!error.empty()) d["error"] = error;
   Response r = html(status, render_page(v.page, "portal_guest.html", d));
-  if (fresh) r.headers.emplace_back("Set-Cookie", set_cookie(kFormCookie, token));
+  keep_form_token(r, token);
   return finish(v, r);
 }
 
@@ -110,7 +108,7 @@ Response guest_start(Call& c) {
   if (!v) return not_found_page(c);
   std::string number = field(form, "account_number"), name = field(form, "last_name");
   std::string email = field(form, "email");
-  if (!same_origin(c.req) || !equal_tokens(field(form, "form_token"), cookie(c.req, kFormCookie)))
+  if (!form_posted(c.req, field(form, "form_token")))
     return guest_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), number, name, email);
   try {
     app::validate_emails({email}, "email");

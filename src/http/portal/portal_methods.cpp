@@ -46,22 +46,11 @@ Response methods_get(Call& c) {
   return signed_in(c, false, [&](Visit& v) { return methods_page(c, v, ""); });
 }
 
-// A change from this page: the session's CSRF token and a role that may change methods.
+// A change from this page (form_change: CSRF, role, back to the page or its error).
 template <class F>
 Response change(Call& c, F act) {
-  auto form = parse_form(c.req);
-  return signed_in(c, true, [&](Visit& v) {
-    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
-        !v.session->user.can_pay())
-      return redirect(methods_path(v));
-    try {
-      act(v, form);
-    } catch (const Error& e) {
-      if (e.code == Code::Internal || e.code == Code::Retryable) throw;
-      return methods_page(c, v, e.what());
-    }
-    return redirect(methods_path(v));
-  });
+  return form_change(c, methods_path, act,
+                     [&](Visit& v, std::string_view error) { return methods_page(c, v, error); });
 }
 
 // The method, when it is the user's account's own (else the same error as none).
@@ -114,7 +103,7 @@ Response add_card(Call& c) {
   try {
     app::add_payment_method(caller, m);
   } catch (const Error& e) {
-    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    if (!is_refusal(e)) throw;
     if (e.code != Code::Conflict) error = e.what();  // a reload of this page: saved already
   }
   store::Tx tx(*c.db, false);

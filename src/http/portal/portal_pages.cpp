@@ -25,14 +25,12 @@ using namespace portal;  // NOLINT: the portal's own helpers
 
 Response sign_in_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
                       const std::string& next) {
-  std::string form_token = portal::cookie(c.req, portal::kFormCookie);
-  bool fresh = form_token.size() != 43;
-  if (fresh) form_token = portal::random_token();
+  FormToken token = form_token(c.req);
   v.page.title = std::string(render::phrase("portal_sign_in", v.page.lang));
-  json::object d{{"form_token", form_token}, {"email", email}, {"next", next}};
+  json::object d{{"form_token", token.value}, {"email", email}, {"next", next}};
   if (!error.empty()) d["error"] = error;
-  Response r = html(status, portal::render_page(v.page, "portal_sign_in.html", d));
-  if (fresh) r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kFormCookie, form_token));
+  Response r = html(status, render_page(v.page, "portal_sign_in.html", d));
+  keep_form_token(r, token);
   return finish(v, r);
 }
 
@@ -46,13 +44,12 @@ Response sign_in_page(Call& c) {
 }
 
 Response sign_in(Call& c) {
-  auto form = portal::parse_form(c.req);
+  auto form = parse_form(c.req);
   store::Tx tx(*c.db, true);
   auto v = visit(c);
   if (!v) return not_found_page(c);
   std::string email = field(form, "email"), next = field(form, "next");
-  if (!portal::same_origin(c.req) ||
-      !portal::equal_tokens(field(form, "form_token"), portal::cookie(c.req, portal::kFormCookie)))
+  if (!form_posted(c.req, field(form, "form_token")))
     return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
   if (app::sign_in_throttled(v->ctx, email, c.req.client_ip))
     return sign_in_form(c, *v, 429, render::phrase("portal_sign_in_throttled", v->page.lang), email, next);
@@ -67,7 +64,7 @@ Response sign_in(Call& c) {
   app::audit(v->ctx, "portal.signed_in", "portal_user", user->id, "password");
   tx.commit();
   Response r = redirect(safe_next(*v, next));
-  r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kSessionCookie, token));
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, token));
   return r;
 }
 
@@ -90,7 +87,7 @@ Response request_code(Call& c) {
   if (!v) return not_found_page(c);
   std::string email = field(form, "email"), next = field(form, "next");
   std::string form_token = field(form, "form_token");
-  if (!same_origin(c.req) || !equal_tokens(form_token, cookie(c.req, kFormCookie)))
+  if (!form_posted(c.req, form_token))
     return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
   if (email.empty() || email.size() > 254)
     return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, next);
@@ -107,12 +104,10 @@ Response register_page(Call& c) {
   store::Tx tx(*c.db, false);
   auto v = visit(c);
   if (!v) return not_found_page(c);
-  std::string form_token = cookie(c.req, kFormCookie);
-  bool fresh = form_token.size() != 43;
-  if (fresh) form_token = random_token();
+  FormToken token = form_token(c.req);
   v->page.title = std::string(render::phrase("portal_register", v->page.lang));
-  Response r = html(200, render_page(v->page, "portal_register.html", {{"form_token", form_token}}));
-  if (fresh) r.headers.emplace_back("Set-Cookie", set_cookie(kFormCookie, form_token));
+  Response r = html(200, render_page(v->page, "portal_register.html", {{"form_token", token.value}}));
+  keep_form_token(r, token);
   return finish(*v, r);
 }
 
@@ -122,7 +117,7 @@ Response register_post(Call& c) {
   auto v = visit(c);
   if (!v) return not_found_page(c);
   std::string email = field(form, "email"), form_token = field(form, "form_token");
-  if (!same_origin(c.req) || !equal_tokens(form_token, cookie(c.req, kFormCookie)))
+  if (!form_posted(c.req, form_token))
     return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, "");
   if (email.empty() || email.size() > 254)
     return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, "");
@@ -141,7 +136,7 @@ Response verify_code(Call& c) {
   if (!v) return not_found_page(c);
   std::string next = field(form, "next"), email = field(form, "email");
   std::string form_token = field(form, "form_token");
-  if (!same_origin(c.req) || !equal_tokens(form_token, cookie(c.req, kFormCookie)))
+  if (!form_posted(c.req, form_token))
     return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
   std::string code = field(form, "code");
   std::erase(code, ' ');
@@ -161,16 +156,16 @@ Response verify_code(Call& c) {
 }
 
 Response sign_out(Call& c) {
-  auto form = portal::parse_form(c.req);
+  auto form = parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
-    if (!portal::same_origin(c.req) || !portal::equal_tokens(field(form, "csrf"), v.session->csrf))
+    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf))
       return redirect(base(v) + "/");
     if (field(form, "everywhere") == "1")
       app::end_all_sessions(v.ctx, v.session->user.id);
     else
       app::end_session(v.ctx, v.session->id);
     Response r = redirect(base(v) + "/sign-in");
-    r.headers.emplace_back("Set-Cookie", portal::set_cookie(portal::kSessionCookie, ""));
+    r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, ""));
     return r;
   });
 }
@@ -245,7 +240,7 @@ Response home(Call& c) {
                    {"has_children", !children.empty()},
                    {"has_open", !open.empty()},
                    {"has_paid", !paid.empty()}};
-    return html(200, portal::render_page(v.page, "portal_home.html", d));
+    return html(200, render_page(v.page, "portal_home.html", d));
   });
 }
 
@@ -269,7 +264,7 @@ Response invoice_page(Call& c) {
     d["remit_to"] = v.ctx.tenant.remit_to;
     v.page.title = fmt::format(fmt::runtime(render::phrase("page_invoice_title", v.page.lang)),
                                fmt::arg("number", inv->number_text()));
-    return html(200, portal::render_page(v.page, "portal_invoice.html", d));
+    return html(200, render_page(v.page, "portal_invoice.html", d));
   });
 }
 
@@ -309,7 +304,7 @@ Response stylesheet(Call&) {
 }  // namespace
 
 void add_portal_routes(std::vector<Route>& t) {
-  auto page = [&](auto&&... a) { t.push_back(portal::page_route(a...)); };
+  auto page = [&](auto&&... a) { t.push_back(page_route(a...)); };
   page("GET", "/", root, "the portal of the only tenant");
   page("GET", "/portal.css", stylesheet, "the portal's stylesheet", Access::Public);
   page("GET", "/p/{slug}", home, "portal home");

@@ -175,8 +175,7 @@ Posted posted(Call& c, const QueryParams& form) {
     p.answer = not_found_page(c);
   } else if (guest_route(c)) {
     p.v->guest = guest_of(c, *p.v);
-    if (!p.v->guest || !same_origin(c.req) ||
-        !equal_tokens(field(form, "csrf"), cookie(c.req, kFormCookie)))
+    if (!p.v->guest || !form_posted(c.req, field(form, "csrf")))
       p.answer = redirect(base(*p.v) + "/guest");
   } else if (!p.v->session) {
     p.answer = redirect(base(*p.v) + "/sign-in?next=" + base(*p.v) + "/pay");
@@ -216,7 +215,7 @@ Response review(Call& c) {
   try {
     q = app::quote_payment(caller, req);
   } catch (const Error& e) {
-    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    if (!is_refusal(e)) throw;
     ch.error = error_text(v, e);
     return again(c, v, ch);
   }
@@ -265,7 +264,7 @@ Response confirm(Call& c) {
   try {
     o = app::pay(caller, req);
   } catch (const Error& e) {
-    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    if (!is_refusal(e)) throw;
     ch.error = error_text(v, e);
     return again(c, v, ch);
   }

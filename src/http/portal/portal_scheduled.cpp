@@ -52,22 +52,11 @@ Response scheduled_get(Call& c) {
   return signed_in(c, false, [&](Visit& v) { return scheduled_page(v, ""); });
 }
 
-// A change from this page: the session's CSRF token and a role that may pay.
+// A change from this page (form_change: CSRF, role, back to the page or its error).
 template <class F>
 Response change(Call& c, F act) {
-  auto form = parse_form(c.req);
-  return signed_in(c, true, [&](Visit& v) {
-    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
-        !v.session->user.can_pay())
-      return redirect(path_of(v));
-    try {
-      act(v, form);
-    } catch (const Error& e) {
-      if (e.code == Code::Internal || e.code == Code::Retryable) throw;
-      return scheduled_page(v, e.what());
-    }
-    return redirect(path_of(v));
-  });
+  return form_change(c, path_of, act,
+                     [&](Visit& v, std::string_view error) { return scheduled_page(v, error); });
 }
 
 // The scheduled payment, when it is the user's account's (else the same error as none).

@@ -113,12 +113,18 @@ bool equal_tokens(std::string_view a, std::string_view b) {
   return !a.empty() && a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string random_token() {
-  unsigned char b[32];
-  randombytes_buf(b, sizeof b);
-  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(out, sizeof out, b, sizeof b, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return out;
+FormToken form_token(const Request& r) {
+  FormToken t{cookie(r, kFormCookie), false};
+  if (t.value.size() != 43) t = {random_token(), true};
+  return t;
+}
+
+void keep_form_token(Response& r, const FormToken& t) {
+  if (t.fresh) r.headers.emplace_back("Set-Cookie", set_cookie(kFormCookie, t.value));
+}
+
+bool form_posted(const Request& r, std::string_view token) {
+  return same_origin(r) && equal_tokens(token, cookie(r, kFormCookie));
 }
 
 std::string fill_phrase(std::string_view key, render::Lang lang,

@@ -11,6 +11,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "app/portal_auth.h"
 #include "http/json_parse.h"
 #include "http/message.h"
 #include "render/i18n.h"
@@ -34,7 +35,18 @@ std::string field(const QueryParams& form, std::string_view name);
 // False when the browser says the POST came from another site (Origin not this host).
 bool same_origin(const Request& r);
 bool equal_tokens(std::string_view a, std::string_view b);  // constant time
-std::string random_token();
+using app::detail::random_token;  // 256 bits, base64url (app/portal_auth.h)
+
+// The browser's token for the forms before sign-in (kFormCookie: double submit), made when it
+// has none; keep_form_token() sets the cookie on the page when it was made.
+struct FormToken {
+  std::string value;
+  bool fresh = false;
+};
+FormToken form_token(const Request& r);
+void keep_form_token(Response& r, const FormToken& t);
+// A form posted from this site carrying `token`, the browser's form token.
+bool form_posted(const Request& r, std::string_view token);
 // A catalog phrase with its {name} arguments filled.
 std::string fill_phrase(std::string_view key, render::Lang lang,
                         const std::vector<std::pair<const char*, std::string>>& args);
