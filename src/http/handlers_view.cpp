@@ -108,77 +108,79 @@ Response view(Call& c) {
 
 // Paying the link's invoice with the card the hosted form tokenized: GET shows the amount,
 // the fee and the total; POST pays (once per page: its key).
-Response view_pay(Call& c) {
-  std::string card_token;
-  if (c.req.method == "GET") {
-    auto* t = query_param(c.query, "token");
-    card_token = t ? *t : "";
-  } else {
-    auto form = portal::parse_form(c.req);
-    if (!portal::same_origin(c.req)) return message(403, "page_link_invalid");
-    card_token = portal::field(form, "card");
-    std::string key = portal::field(form, "key");
-    auto l = load(c);
-    if (auto* r = std::get_if<Response>(&l)) return *r;
-    auto& [tenant, acct, inv] = std::get<Loaded>(l);
-    render::Lang lang = render::lang_of(acct.language);
-    if (key.size() != 43) return message(400, "page_link_invalid");
-    app::PaymentRequest req;
-    req.account_id = inv.account_id;
-    req.invoice_ids = {inv.id};
-    req.token = card_token;
-    req.channel = "view_link";
-    req.request_key = "view-" + key;
-    app::Caller caller{c.svc.env, *c.db, tenant.id, "view_link", c.req.client_ip};
-    json::object d = notify::catalog(lang);
-    d["provider"] = tenant.name;
-    d["number"] = inv.number_text();
-    try {
-      auto o = app::pay(caller, req);
-      d["confirmation"] = o.confirmation;
-      d["total"] = render::format_money(o.amount + o.fees, tenant.currency, lang);
-      d["status"] = render::phrase("portal_pay_status_" + o.status, lang);
-      return page(200, notify::render_template("view_paid.html", json::serialize(d)));
-    } catch (const Error& e) {
-      if (e.code == Code::Internal || e.code == Code::Retryable) throw;
-      d["message"] = fmt::format(fmt::runtime(render::phrase("portal_pay_declined", lang)),
-                                 fmt::arg("reason", e.what()));
-      d["back"] = "/view/" + c.param("token");
-      return page(e.code == Code::PaymentDeclined ? 402 : 400,
-                  notify::render_template("view_paid.html", json::serialize(d)));
-    }
-  }
-  auto l = load(c);
-  if (auto* r = std::get_if<Response>(&l)) return *r;
-  auto& [tenant, acct, inv] = std::get<Loaded>(l);
-  render::Lang lang = render::lang_of(acct.language);
-  auto money = [&](Minor m) { return render::format_money(m, tenant.currency, lang); };
-  json::object d = notify::catalog(lang);
-  d["provider"] = tenant.name;
-  d["number"] = inv.number_text();
-  d["back"] = "/view/" + c.param("token");
-  app::Caller caller{c.svc.env, *c.db, tenant.id, "view_link", c.req.client_ip};
+app::PaymentRequest pay_request(const app::Invoice& inv, const std::string& card) {
   app::PaymentRequest req;
   req.account_id = inv.account_id;
   req.invoice_ids = {inv.id};
-  req.token = card_token;
+  req.token = card;
+  req.channel = "view_link";
+  return req;
+}
+
+// What both pay pages show of the link's invoice.
+json::object pay_data(Call& c, const Loaded& l, render::Lang lang) {
+  json::object d = notify::catalog(lang);
+  d["provider"] = l.tenant.name;
+  d["number"] = l.invoice.number_text();
+  d["back"] = "/view/" + c.param("token");
+  return d;
+}
+
+Response view_pay(Call& c) {
+  auto* card = query_param(c.query, "token");
+  auto l = load(c);
+  if (auto* r = std::get_if<Response>(&l)) return *r;
+  auto& loaded = std::get<Loaded>(l);
+  render::Lang lang = render::lang_of(loaded.account.language);
+  auto money = [&](Minor m) { return render::format_money(m, loaded.tenant.currency, lang); };
+  json::object d = pay_data(c, loaded, lang);
+  app::Caller caller{c.svc.env, *c.db, loaded.tenant.id, "view_link", c.req.client_ip};
+  std::string token = card ? *card : "";
   try {
-    auto q = app::quote_payment(caller, req);
-    auto t = c.svc.env.processor()->describe(card_token);
+    auto q = app::quote_payment(caller, pay_request(loaded.invoice, token));
+    auto t = c.svc.env.processor()->describe(token);
     d["card"] = t.brand + " " + domain::masked(t.last4);
     d["amount"] = money(q.amount);
     d["fees"] = money(q.fees);
     d["has_fee"] = q.fees > 0;
     d["total"] = money(q.total);
-    d["card_token"] = card_token;
+    d["card_token"] = token;
     d["key"] = portal::random_token();
     d["action"] = "/view/" + c.param("token") + "/pay";
   } catch (const Error& e) {
-    if (e.code == Code::Internal || e.code == Code::Retryable) throw;
+    if (!is_refusal(e)) throw;
     d["message"] = e.what();
-    return page(400, notify::render_template("view_paid.html", json::serialize(d)));
+    return page(400, notify::render_template("view_paid.html", json::value(std::move(d))));
   }
-  return page(200, notify::render_template("view_pay.html", json::serialize(d)));
+  return page(200, notify::render_template("view_pay.html", json::value(std::move(d))));
+}
+
+Response view_pay_post(Call& c) {
+  auto form = portal::parse_form(c.req);
+  if (!portal::same_origin(c.req)) return message(403, "page_link_invalid");
+  std::string key = portal::field(form, "key");
+  auto l = load(c);
+  if (auto* r = std::get_if<Response>(&l)) return *r;
+  auto& loaded = std::get<Loaded>(l);
+  render::Lang lang = render::lang_of(loaded.account.language);
+  if (key.size() != 43) return message(400, "page_link_invalid");
+  app::PaymentRequest req = pay_request(loaded.invoice, portal::field(form, "card"));
+  req.request_key = "view-" + key;
+  app::Caller caller{c.svc.env, *c.db, loaded.tenant.id, "view_link", c.req.client_ip};
+  json::object d = pay_data(c, loaded, lang);
+  try {
+    auto o = app::pay(caller, req);
+    d["confirmation"] = o.confirmation;
+    d["total"] = render::format_money(o.amount + o.fees, loaded.tenant.currency, lang);
+    d["status"] = render::phrase("portal_pay_status_" + o.status, lang);
+    return page(200, notify::render_template("view_paid.html", json::value(std::move(d))));
+  } catch (const Error& e) {
+    if (!is_refusal(e)) throw;
+    d["message"] = fmt::format(fmt::runtime(render::phrase("portal_pay_declined", lang)),
+                               fmt::arg("reason", e.what()));
+    return page(e.code == Code::PaymentDeclined ? 402 : 400,
+                notify::render_template("view_paid.html", json::value(std::move(d))));
+  }
 }
 
 Response view_pdf(Call& c) {
@@ -204,10 +206,12 @@ void add_view_routes(std::vector<Route>& t) {
   t.push_back({.method = "GET", .pattern = "/view/{token}/pdf", .access = Access::Open,
                .handler = view_pdf, .summary = "The PDF of a signed View & Pay link's invoice",
                .content_type = "application/pdf"});
-  for (const char* method : {"GET", "POST"})
-    t.push_back({.method = method, .pattern = "/view/{token}/pay", .access = Access::Open,
-                 .handler = view_pay, .summary = "Pay a View & Pay link's invoice (HTML)",
-                 .content_type = "text/html", .api = false});
+  t.push_back({.method = "GET", .pattern = "/view/{token}/pay", .access = Access::Open,
+               .handler = view_pay, .summary = "Review paying a View & Pay link's invoice (HTML)",
+               .content_type = "text/html", .api = false});
+  t.push_back({.method = "POST", .pattern = "/view/{token}/pay", .access = Access::Open,
+               .handler = view_pay_post, .summary = "Pay a View & Pay link's invoice (HTML)",
+               .content_type = "text/html", .api = false});
 }
 
 }  // namespace remit::http
