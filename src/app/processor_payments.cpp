@@ -234,7 +234,8 @@ std::vector<Answer> call_processor(Caller& c, const std::vector<Part>& parts, In
 }
 
 // Phase 3: the outcomes, in one transaction for the whole group; parts no longer
-// processing (the janitor or a retry finished them) are left as they are.
+// processing (the janitor or a retry finished them) are left as they are. AutoPay books a
+// chunk's outcomes in bulk with the same rows (autopay_run.cpp): change both together.
 void record_outcomes(Caller& c, int64_t group, const std::vector<Answer>& answers) {
   store::Tx tx(c.db, true);
   Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
