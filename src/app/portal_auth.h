@@ -22,6 +22,7 @@ struct PortalUser {
   int64_t id = 0, account_id = 0;
   std::string email, role;  // owner | billing | viewer
   bool can_pay() const { return role == "owner" || role == "billing"; }
+  bool is_owner() const { return role == "owner"; }
 };
 
 // The tenant whose portal is at /p/<slug>/ (none: no such portal).
@@ -74,6 +75,10 @@ namespace detail {
 std::string random_token();                        // 256 bits, base64url
 std::string token_hash(const std::string& token);  // BLAKE2b, hex
 std::string lower_email(std::string s);
+// HMAC-SHA256 of `msg` under `key` (at least 32 bytes: the code key), raw bytes.
+std::string mac(const std::string& key, const std::string& msg);
+std::string base64url(const std::string& bytes);
+std::optional<std::string> unbase64url(std::string_view s);  // nullopt: not base64url
 }  // namespace detail
 
 }  // namespace remit::app

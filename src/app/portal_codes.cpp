@@ -11,9 +11,10 @@ using store::Query;
 namespace {
 constexpr const char* kInsert =
     "INSERT INTO portal_codes (tenant_id, request_hash, email, user_id, nonce, client, created_at, "
-    "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "expires_at, purpose) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr const char* kUser =
-    "SELECT id FROM portal_users WHERE tenant_id = ? AND email = ? AND removed_at IS NULL";
+    "SELECT u.id, a.number FROM portal_users u JOIN accounts a ON a.tenant_id = u.tenant_id AND "
+    "a.id = u.account_id WHERE u.tenant_id = ? AND u.email = ? AND u.removed_at IS NULL";
 constexpr const char* kSentToEmail =
     "SELECT COUNT(*) FROM portal_codes WHERE tenant_id = ? AND email = ? AND created_at > ?";
 constexpr const char* kSentToClient =
@@ -24,20 +25,16 @@ constexpr const char* kRequest =
     "u.id = c.user_id AND u.removed_at IS NULL WHERE c.tenant_id = ? AND c.request_hash = ?";
 
 std::string code_of(const std::string& key, int64_t tenant, int64_t id, const std::string& nonce) {
-  if (key.size() < 32) throw Error(Code::Internal, "no key for sign-in codes");
-  std::string msg = fmt::format("{}:{}:{}", tenant, id, nonce);
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(msg.data()), msg.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  uint32_t n = (uint32_t(mac[0]) << 24) | (uint32_t(mac[1]) << 16) | (uint32_t(mac[2]) << 8) | mac[3];
+  std::string m = detail::mac(key, fmt::format("{}:{}:{}", tenant, id, nonce));
+  auto b = [&](int i) { return uint32_t(static_cast<unsigned char>(m[i])); };
+  uint32_t n = (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
   return fmt::format("{:06}", n % 1'000'000);
 }
 }  // namespace
 
 std::string request_sign_in_code(Ctx& ctx, const std::string& code_key, const std::string& email,
-                                 const std::string& client) {
+                                 const std::string& client,
+                                 const std::optional<std::string>& account_number) {
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
   std::string e = detail::lower_email(email.substr(0, 254));
   std::string since = format_instant(ctx.now - kCodeWindow);
@@ -46,12 +43,12 @@ std::string request_sign_in_code(Ctx& ctx, const std::string& code_key, const st
   std::optional<int64_t> user;
   {
     Query q(ctx.db, kUser, ctx.tenant.id, e);
-    if (q.next()) user = q.i64(0);
+    if (q.next() && (!account_number || q.text(1) == *account_number)) user = q.i64(0);
   }
   std::string token = detail::random_token(), nonce = detail::random_token();
   int64_t id = store::one_int(ctx.db, kInsert, ctx.tenant.id, detail::token_hash(token), e, user,
                               nonce, client, format_instant(ctx.now),
-                              format_instant(ctx.now + kCodeLife));
+                              format_instant(ctx.now + kCodeLife), account_number ? "reset" : "sign_in");
   if (user && to_email < kCodesPerEmail && from_client < kCodesPerClient) {
     Notices n(ctx);
     n.email("portal_code", id, e);
@@ -87,11 +84,11 @@ std::optional<PortalUser> check_sign_in_code(Ctx& ctx, const std::string& code_k
 
 CodeMail code_mail(Ctx& ctx, const std::string& code_key, int64_t id) {
   Query q(ctx.db,
-          "SELECT c.email, c.nonce, u.account_id FROM portal_codes c JOIN portal_users u ON "
+          "SELECT c.email, c.nonce, u.account_id, c.purpose FROM portal_codes c JOIN portal_users u ON "
           "u.tenant_id = c.tenant_id AND u.id = c.user_id WHERE c.tenant_id = ? AND c.id = ?",
           ctx.tenant.id, id);
   if (!q.next()) not_found("sign-in code");
-  return {q.text(0), code_of(code_key, ctx.tenant.id, id, q.text(1)), q.i64(2)};
+  return {q.text(0), code_of(code_key, ctx.tenant.id, id, q.text(1)), q.i64(2), q.text(3) == "reset"};
 }
 
 }  // namespace remit::app

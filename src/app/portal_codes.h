@@ -24,8 +24,11 @@ inline constexpr int kCodesPerEmail = 3, kCodesPerClient = 10;
 
 // Records a sign-in request for `email` from `client` and queues the code's email when the
 // email has a login and the limits allow. Returns the request's token for the browser.
+// With `account_number` (a forgotten password: the code signs in to set a new one), only a
+// login on the account of that number gets the code, and its email says it is for a reset.
 std::string request_sign_in_code(Ctx& ctx, const std::string& code_key, const std::string& email,
-                                 const std::string& client);
+                                 const std::string& client,
+                                 const std::optional<std::string>& account_number = std::nullopt);
 
 // The user when `code` is the code of the browser's live request (which is then used);
 // nullopt otherwise, a try spent.
@@ -37,6 +40,7 @@ std::optional<PortalUser> check_sign_in_code(Ctx& ctx, const std::string& code_k
 struct CodeMail {
   std::string email, code;
   int64_t account_id = 0;
+  bool reset = false;  // asked for by "forgot your password?"
 };
 CodeMail code_mail(Ctx& ctx, const std::string& code_key, int64_t id);
 

@@ -174,6 +174,7 @@ app::OutgoingMail compose_email(store::Db& db, const app::Env& env, const app::O
   if (row.topic == "payment_digest") return detail::compose_digest_email(env, ctx, row);
   if (row.topic == "cheque_refund") return detail::compose_cheque_refund_email(env, ctx, row);
   if (row.topic == "portal_code") return detail::compose_portal_code_email(env, ctx, row);
+  if (row.topic == "portal_invitation") return detail::compose_portal_invitation_email(env, ctx, row);
   if (row.topic.starts_with("payment_")) return compose_payment_email(env, ctx, row);
   const app::Tenant& tenant = ctx.tenant;
   std::optional<app::CreditNote> note;

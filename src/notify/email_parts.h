@@ -34,5 +34,8 @@ app::OutgoingMail compose_cheque_refund_email(const app::Env& env, app::Ctx& ctx
 // The portal's sign-in code (portal_code_email.cpp).
 app::OutgoingMail compose_portal_code_email(const app::Env& env, app::Ctx& ctx,
                                             const app::OutboxRec& row);
+// An owner's invitation to the portal (portal_invitation_email.cpp).
+app::OutgoingMail compose_portal_invitation_email(const app::Env& env, app::Ctx& ctx,
+                                                  const app::OutboxRec& row);
 
 }  // namespace remit::notify::detail

@@ -1,5 +1,5 @@
-// The portal's sign-in code (app/portal_codes.h): the code, made again from the key at
-// delivery (it is never stored), in the account's language.
+// The portal's sign-in code (app/portal_codes.h), or a forgotten password's: the code, made
+// again from the key at delivery (it is never stored), in the account's language.
 #include <boost/json.hpp>
 
 #include "app/accounts.h"
@@ -19,8 +19,8 @@ app::OutgoingMail compose_portal_code_email(const app::Env& env, app::Ctx& ctx,
   std::vector<std::pair<const char*, std::string>> args{{"code", m.code},
                                                         {"provider", ctx.tenant.name}};
   json::object d = catalog(lang);
-  d["subject"] = fill(render::phrase("mail_code_subject", lang), args);
-  d["intro"] = fill(render::phrase("mail_code_intro", lang), args);
+  d["subject"] = fill(render::phrase(m.reset ? "mail_reset_subject" : "mail_code_subject", lang), args);
+  d["intro"] = fill(render::phrase(m.reset ? "mail_reset_intro" : "mail_code_intro", lang), args);
   d["code"] = m.code;
   return finish(env, ctx, row, d, "portal_code", {});
 }

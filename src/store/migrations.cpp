@@ -758,10 +758,31 @@ CREATE INDEX audit_guest_lookups ON audit_log (tenant_id, source, at) WHERE acti
 CREATE INDEX audit_sign_in_failures ON audit_log (tenant_id, detail, at) WHERE action = 'portal.sign_in_failed';
 CREATE INDEX audit_sign_in_failures_client ON audit_log (tenant_id, source, at) WHERE action = 'portal.sign_in_failed';
 )SQL",
+    // 30: a code's purpose (signing in, or a forgotten password's reset), and the invitations
+    // an account's owner sends (the link's token is made from the code key, never stored).
+    R"SQL(
+ALTER TABLE portal_codes ADD COLUMN purpose TEXT NOT NULL DEFAULT 'sign_in';
+CREATE TABLE portal_invitations (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  invited_by INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  accepted_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX portal_invitations_account ON portal_invitations (tenant_id, account_id);
+)SQL",
+    // 31: PostgreSQL only: the same, keyed by tenant first.
+    rekey({"portal_invitations"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23, 25, 27};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23, 25, 27, 31};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

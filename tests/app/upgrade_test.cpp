@@ -64,7 +64,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "DROP TABLE scheduled_payments; DROP TABLE refunds; DROP INDEX invoices_open_due; "
         "DROP TABLE cheque_refunds; DROP TABLE payment_digests; DROP TABLE bank_file_entries; "
         "DROP TABLE portal_users; DROP TABLE portal_sessions; DROP INDEX tenants_portal_slug; "
-        "DROP TABLE portal_codes; "
+        "DROP TABLE portal_codes; DROP TABLE portal_invitations; "
         "ALTER TABLE tenants DROP COLUMN portal_slug; "
         "ALTER TABLE tenants DROP COLUMN digest_through; "
         "ALTER TABLE tenants DROP COLUMN billing_inbox; "

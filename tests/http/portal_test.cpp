@@ -5,6 +5,7 @@
 #include "app/accounts.h"
 #include "app/outbox.h"
 #include "app/portal_auth.h"
+#include "app/portal_users.h"
 #include "app/view_links.h"
 #include "notify/email.h"
 #include "http/portal/portal_util.h"
@@ -72,9 +73,9 @@ class Portal : public RouterTest {
     return std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(r, portal::kSessionCookie));
   }
   std::string base() const { return "/p/" + slug_; }
-  // The code in the latest sign-in email, as delivery composes it (from its subject).
-  std::string last_code() {
-    int64_t id = store::one_int(*db_, "SELECT COALESCE(MAX(id), 0) FROM outbox WHERE topic = 'portal_code'");
+  // The latest email of `topic` as delivery composes it, quoted-printable soft breaks undone.
+  std::string last_email(const std::string& topic) {
+    int64_t id = store::one_int(*db_, "SELECT COALESCE(MAX(id), 0) FROM outbox WHERE topic = ?", topic);
     if (id == 0) return "(no email)";
     std::string data;
     {
@@ -85,6 +86,12 @@ class Portal : public RouterTest {
       if (rows.empty()) return "(gone)";
       data = notify::compose_email(*db_, env_->env, rows[0]).data;
     }
+    for (size_t at; (at = data.find("=\r\n")) != std::string::npos;) data.erase(at, 3);
+    return data;
+  }
+  // The code in the latest sign-in email (from its subject).
+  std::string last_code() {
+    std::string data = last_email("portal_code");
     auto at = data.find("Subject: ");
     return at == std::string::npos ? "(no subject)" : data.substr(at + 9, 6);
   }
@@ -571,6 +578,139 @@ TEST_F(Portal, RegistrationNeedsTheAccountNumberAndAContactAddress) {
   EXPECT_EQ(location(in), base() + "/profile");
   reg(number, "ap%40example.com");
   EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_users WHERE account_id = ? AND role = 'viewer'", acc), 1);
+}
+
+// A forgotten password: the code goes only to a login of the account numbered, says it is a
+// reset, and signs in to the profile to choose the new password.
+TEST_F(Portal, AForgottenPasswordNeedsTheAccountNumber) {
+  std::string number(body(get("/v1/accounts/" + std::to_string(acc_))).at("number").as_string());
+  auto [token, cookie] = form();
+  auto forgot = [&](const std::string& n, const std::string& email) {
+    return page("POST", base() + "/forgot", cookie, "form_token=" + token + "&account_number=" + n + "&email=" + email);
+  };
+  auto emails = [&] { return store::one_int(*db_, "SELECT COUNT(*) FROM outbox WHERE topic = 'portal_code'"); };
+  EXPECT_EQ(page("GET", base() + "/forgot", "").status, 200);
+  Response wrong_number = forgot(number + "9", "bob%40example.com");
+  Response unknown = forgot(number, "nobody%40example.com");
+  EXPECT_EQ(emails(), 0);
+  Response ok = forgot(number, "bob%40example.com");
+  EXPECT_EQ(emails(), 1);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(wrong_number.status, ok.status);
+  EXPECT_EQ(unknown.status, ok.status);
+  EXPECT_EQ(wrong_number.body, ok.body);  // the same email shown, the same page
+  EXPECT_EQ(page("POST", base() + "/forgot", cookie, "form_token=x&account_number=1&email=bob%40example.com").status, 403);
+  EXPECT_NE(last_email("portal_code").find("reset your password"), std::string::npos);
+  std::string signin = "__Host-remit_signin=" + cookie_value(set_cookie(ok, "__Host-remit_signin"));
+  Response in = page("POST", base() + "/sign-in/code/verify", cookie + "; " + signin,
+                     "form_token=" + token + "&code=" + last_code() + "&next=" + base() + "%2Fprofile%3Freset%3D1");
+  ASSERT_EQ(in.status, 303) << in.body;
+  EXPECT_EQ(location(in), base() + "/profile?reset=1");
+  std::string s = std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(in, portal::kSessionCookie));
+  Response profile = page("GET", base() + "/profile?reset=1", s);
+  EXPECT_NE(profile.body.find("choose your new password"), std::string::npos);
+}
+
+// An owner invites by email with a role; the emailed link works once and signs the new login
+// in; owners change roles and remove logins; the account keeps an owner; only owners manage.
+TEST_F(Portal, OwnersInviteChangeAndRemoveLogins) {
+  std::string owner = session();
+  auto csrf = [&](const std::string& s) {
+    Response r = page("GET", base() + "/users", s);
+    auto at = r.body.find("name=\"csrf\" value=\"");
+    return at == std::string::npos ? std::string() : r.body.substr(at + 19, r.body.find('"', at + 19) - at - 19);
+  };
+  const std::string origin = "https://portal.example";
+  std::string token = csrf(owner);
+  ASSERT_FALSE(token.empty());
+  auto post_as = [&](const std::string& s, const std::string& path, const std::string& f) {
+    return page("POST", base() + path, s, "csrf=" + csrf(s) + "&" + f, origin);
+  };
+  // A bad address is refused with the reason; nothing is sent.
+  Response bad = post_as(owner, "/users/invite", "email=not-an-address&role=billing");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_invitations"), 0);
+  Response sent = post_as(owner, "/users/invite", "email=Dana%40Example.com&role=billing");
+  EXPECT_EQ(location(sent), base() + "/users?invited=1");
+  EXPECT_NE(page("GET", base() + "/users", owner).body.find("dana@example.com"), std::string::npos);
+  std::string mail = last_email("portal_invitation");
+  auto at = mail.find("/invite/");
+  ASSERT_NE(at, std::string::npos) << mail.substr(0, 2000);
+  std::string link = mail.substr(at, mail.find_first_of(" \r\n", at) - at);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_invitations WHERE nonce = ?", link.substr(8)), 0);
+  EXPECT_NE(mail.find("as Billing"), std::string::npos);
+
+  // A forged token gets nothing; the right one shows the invitation and accepts it once.
+  EXPECT_EQ(page("GET", base() + link + "x", "").status, 404);
+  EXPECT_EQ(page("GET", base() + "/invite/1.AAAA", "").status, 404);
+  Response shown = page("GET", base() + link, "");
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("dana@example.com"), std::string::npos);
+  std::string ft = cookie_value(set_cookie(shown, portal::kFormCookie));
+  std::string fc = std::string(portal::kFormCookie) + "=" + ft;
+  auto accept = [&](const std::string& pw) {
+    return page("POST", base() + link, fc, "form_token=" + ft + "&password=" + pw + "&password2=" + pw);
+  };
+  EXPECT_EQ(accept("short").status, 400);
+  Response in = accept("dana+long+password");
+  ASSERT_EQ(in.status, 303) << in.body.substr(0, 2000);
+  std::string dana = std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(in, portal::kSessionCookie));
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_users WHERE email = 'dana@example.com' AND role = 'billing'"), 1);
+  EXPECT_EQ(accept("dana+long+password").status, 404);  // used
+  EXPECT_EQ(page("GET", base() + "/", dana).status, 200);
+  EXPECT_EQ(sign_in("dana%40example.com", "dana+long+password").status, 303);
+
+  // Only owners see and change the logins.
+  EXPECT_EQ(page("GET", base() + "/users", dana).status, 404);
+  int64_t dana_id = store::one_int(*db_, "SELECT id FROM portal_users WHERE email = 'dana@example.com'");
+  int64_t bob_id = store::one_int(*db_, "SELECT id FROM portal_users WHERE email = 'bob@example.com'");
+  post_as(dana, "/users/" + std::to_string(bob_id) + "/role", "role=viewer");
+  auto role = [&](int64_t id) {
+    store::Query q(*db_, "SELECT role FROM portal_users WHERE id = ?", id);
+    std::string r = q.next() ? q.text(0) : "";
+    while (q.next()) {
+    }
+    return r;
+  };
+  EXPECT_EQ(role(bob_id), "owner");
+
+  // The account keeps an owner.
+  Response last = post_as(owner, "/users/" + std::to_string(bob_id) + "/role", "role=viewer");
+  EXPECT_EQ(last.status, 400);
+  EXPECT_NE(last.body.find("must keep an owner"), std::string::npos);
+  EXPECT_EQ(post_as(owner, "/users/" + std::to_string(dana_id) + "/role", "role=viewer").status, 303);
+  EXPECT_EQ(role(dana_id), "viewer");
+
+  // Removing a login ends its sessions; an invitation for an email that has a login says so to
+  // the invitee only; a revoked invitation no longer works.
+  EXPECT_EQ(post_as(owner, "/users/" + std::to_string(dana_id) + "/remove", "").status, 303);
+  EXPECT_EQ(page("GET", base() + "/", dana).status, 303);
+  EXPECT_EQ(sign_in("dana%40example.com", "dana+long+password").status, 200);
+  post_as(owner, "/users/invite", "email=bob%40example.com&role=viewer");
+  std::string again = last_email("portal_invitation");
+  at = again.find("/invite/");
+  link = again.substr(at, again.find_first_of(" \r\n", at) - at);
+  shown = page("GET", base() + link, "");
+  ft = cookie_value(set_cookie(shown, portal::kFormCookie));
+  fc = std::string(portal::kFormCookie) + "=" + ft;
+  Response taken = accept("");
+  EXPECT_EQ(taken.status, 409);
+  EXPECT_NE(taken.body.find("already has a login"), std::string::npos);
+  int64_t inv = store::one_int(*db_, "SELECT MAX(id) FROM portal_invitations");
+  EXPECT_EQ(post_as(owner, "/users/invitations/" + std::to_string(inv) + "/revoke", "").status, 303);
+  EXPECT_EQ(page("GET", base() + link, "").status, 404);
+
+  // Another account's login is not this owner's to change.
+  int64_t other = create("/v1/accounts", R"({"name":"Eve","emails":["eve@example.com"]})");
+  int64_t eve;
+  {
+    store::Tx tx(*db_, true);
+    app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
+    eve = app::add_portal_user(ctx, other, "eve@example.com", "owner", "").id;
+    tx.commit();
+  }
+  EXPECT_EQ(post_as(owner, "/users/" + std::to_string(eve) + "/remove", "").status, 400);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_users WHERE id = ? AND removed_at IS NULL", eve), 1);
 }
 
 }  // namespace

@@ -17,29 +17,9 @@ constexpr const char* kGuestCookie = "__Host-remit_guest";
 constexpr auto kGuestLife = std::chrono::minutes(30);
 constexpr int kGuestTries = 10;
 
-std::string b64(std::string_view s) {
-  std::string out(sodium_base64_ENCODED_LEN(s.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(s.data()), s.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.find('\0'));
-  return out;
-}
-std::optional<std::string> unb64(std::string_view s) {
-  std::string out(s.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), s.data(), s.size(),
-                        nullptr, &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-    return std::nullopt;
-  out.resize(len);
-  return out;
-}
+std::string b64(std::string_view s) { return app::detail::base64url(std::string(s)); }
 std::string mac(const std::string& key, std::string_view body) {
-  unsigned char m[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
-  crypto_auth_hmacsha256_final(&st, m);
-  return b64(std::string_view(reinterpret_cast<const char*>(m), sizeof m));
+  return b64(app::detail::mac(key, std::string(body)));
 }
 }  // namespace
 
@@ -61,7 +41,7 @@ std::optional<Guest> guest_of(Call& c, const Visit& v) {
   if (std::sscanf(body.c_str(), "%ld.%ld.%ld.%399s", &tenant, &account, &expires, email) != 4)
     return std::nullopt;
   auto now = std::chrono::duration_cast<std::chrono::seconds>(v.ctx.now.time_since_epoch()).count();
-  auto e = unb64(email);
+  auto e = app::detail::unbase64url(email);
   if (tenant != v.ctx.tenant.id || expires < now || !e) return std::nullopt;
   return Guest{account, *e};
 }

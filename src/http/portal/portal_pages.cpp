@@ -71,10 +71,11 @@ Response sign_in(Call& c) {
 constexpr const char* kSignInCookie = "__Host-remit_signin";  // the code request's token
 
 Response code_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
-                   const std::string& next, const std::string& form_token) {
+                   const std::string& next, const std::string& form_token,
+                   const char* sent = "portal_code_sent") {
   v.page.title = std::string(render::phrase("portal_sign_in", v.page.lang));
   json::object d{{"form_token", form_token}, {"next", next}, {"email", email},
-                 {"sent", fill_phrase("portal_code_sent", v.page.lang, {{"email", email}})}};
+                 {"sent", fill_phrase(sent, v.page.lang, {{"email", email}})}};
   if (!error.empty()) d["error"] = error;
   return finish(v, html(status, render_page(v.page, "portal_code_entry.html", d)));
 }
@@ -125,6 +126,46 @@ Response register_post(Call& c) {
   std::string token = app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip);
   tx.commit();
   Response r = code_form(c, *v, 200, "", email, base(*v) + "/profile", form_token);
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, token));
+  return r;
+}
+
+// A forgotten password: the account number and the login's email; a code is emailed (the
+// same page whatever matched) that signs in to the profile, to choose a new password.
+Response forgot_form(Visit& v, int status, std::string_view error, const std::string& form_token,
+                     const std::string& number, const std::string& email) {
+  v.page.title = std::string(render::phrase("portal_forgot", v.page.lang));
+  json::object d{{"form_token", form_token}, {"account_number", number}, {"email", email}};
+  if (!error.empty()) d["error"] = error;
+  return finish(v, html(status, render_page(v.page, "portal_forgot.html", d)));
+}
+
+Response forgot_page(Call& c) {
+  store::Tx tx(*c.db, false);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  FormToken token = form_token(c.req);
+  Response r = forgot_form(*v, 200, "", token.value, "", "");
+  keep_form_token(r, token);
+  return r;
+}
+
+Response forgot_post(Call& c) {
+  auto form = parse_form(c.req);
+  store::Tx tx(*c.db, true);
+  auto v = visit(c);
+  if (!v) return not_found_page(c);
+  std::string email = field(form, "email"), number = field(form, "account_number");
+  std::string form_token = field(form, "form_token");
+  if (!form_posted(c.req, form_token))
+    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, "");
+  if (email.empty() || email.size() > 254 || number.empty() || number.size() > 40)
+    return forgot_form(*v, 400, render::phrase("portal_forgot_intro", v->page.lang), form_token, number, email);
+  std::string token =
+      app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip, number);
+  tx.commit();
+  Response r = code_form(c, *v, 200, "", email, base(*v) + "/profile?reset=1#login", form_token,
+                         "portal_forgot_sent");
   r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, token));
   return r;
 }
@@ -315,6 +356,8 @@ void add_portal_routes(std::vector<Route>& t) {
   page("POST", "/p/{slug}/sign-out", sign_out, "portal sign-out");
   page("GET", "/p/{slug}/register", register_page, "portal: register");
   page("POST", "/p/{slug}/register", register_post, "portal: register");
+  page("GET", "/p/{slug}/forgot", forgot_page, "portal: forgotten password");
+  page("POST", "/p/{slug}/forgot", forgot_post, "portal: forgotten password");
   page("GET", "/p/{slug}/invoices/{id}", invoice_page, "portal invoice");
   page("GET", "/p/{slug}/invoices/{id}/pdf", invoice_pdf, "portal invoice PDF");
 }

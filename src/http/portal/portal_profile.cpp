@@ -9,7 +9,7 @@ namespace {
 using namespace portal;  // NOLINT: the portal's own helpers
 
 Response profile_page(Visit& v, std::string_view error, const std::optional<app::AccountPatch>& tried,
-                      bool saved = false) {
+                      bool saved = false, bool reset = false) {
   app::Account a = app::get_account(v.ctx, v.session->user.account_id);
   std::string emails = app::join_emails(a.emails);
   for (auto& ch : emails)
@@ -22,16 +22,17 @@ Response profile_page(Visit& v, std::string_view error, const std::optional<app:
                  {"zh", a.language == "zh-CN"},
                  {"can_change", v.session->user.can_pay()},
                  {"login", v.session->user.email},
-                 {"role", v.session->user.role}};
+                 {"role", render::phrase("portal_role_" + v.session->user.role, v.page.lang)}};
   if (!error.empty()) d["error"] = error;
   if (saved) d["saved"] = true;
+  if (reset) d["reset"] = true;  // signed in by a forgotten password's code
   v.page.title = std::string(render::phrase("portal_profile", v.page.lang));
   return html(error.empty() ? 200 : 400, render_page(v.page, "portal_profile.html", d));
 }
 
 Response profile_get(Call& c) {
-  bool saved = query_param(c.query, "saved") != nullptr;
-  return signed_in(c, false, [&](Visit& v) { return profile_page(v, "", std::nullopt, saved); });
+  bool saved = query_param(c.query, "saved") != nullptr, reset = query_param(c.query, "reset") != nullptr;
+  return signed_in(c, false, [&](Visit& v) { return profile_page(v, "", std::nullopt, saved, reset); });
 }
 
 Response profile_post(Call& c) {

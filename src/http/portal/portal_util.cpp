@@ -140,6 +140,7 @@ std::string render_page(const Page& p, std::string_view tmpl, json::object data)
   if (!p.user_email.empty()) {
     d["user_email"] = p.user_email;
     d["csrf"] = p.csrf;
+    d["owner"] = p.owner;
   }
   std::string content = notify::render_template(tmpl, json::value(d));
   d["content"] = content;

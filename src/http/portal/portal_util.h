@@ -57,6 +57,7 @@ struct Page {
   std::string title, provider, slug;
   render::Lang lang = render::Lang::En;
   std::string user_email, csrf;  // empty when signed out
+  bool owner = false;            // the user manages the account's logins
 };
 std::string render_page(const Page& p, std::string_view tmpl, boost::json::object data);
 

@@ -39,6 +39,7 @@ std::optional<Visit> visit(Call& c) {
   if (v.session) {
     v.page.user_email = v.session->user.email;
     v.page.csrf = v.session->csrf;
+    v.page.owner = v.session->user.is_owner();
   }
   return v;
 }

@@ -79,15 +79,16 @@ Response signed_in(Call& c, bool write, F page) {
 }
 
 // A change posted from the signed-in page at `path(visit)`: from this site, with the
-// session's CSRF token and a role that may pay, `act(visit, form)` runs in a write
+// session's CSRF token and a role that may pay (or is `allowed`), `act(visit, form)` runs in a write
 // transaction and the browser goes back to the page; a refusal (a use case's error) shows
 // `page(visit, message)` instead. Anything else goes back to the page unchanged.
 template <class Path, class Act, class Page>
-Response form_change(Call& c, Path path, Act act, Page page) {
+Response form_change(Call& c, Path path, Act act, Page page,
+                     bool (app::PortalUser::*allowed)() const = &app::PortalUser::can_pay) {
   auto form = parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
     if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
-        !v.session->user.can_pay())
+        !(v.session->user.*allowed)())
       return redirect(path(v));
     try {
       act(v, form);
