@@ -11,7 +11,7 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev postgresql-15 postgresql-client-15
   curl python3
-  libcurl4-openssl-dev libkainjow-mustache-dev python3-aiosmtpd nodejs
+  libcurl4-openssl-dev libssl-dev libkainjow-mustache-dev python3-aiosmtpd nodejs
   clang-14 libclang-rt-14-dev
   chromium sqlmap
 )
@@ -30,7 +30,7 @@ fi
 # npm packages for the test peers in tests/node (pinned in its package-lock.json).
 cd "$(dirname "$0")/.."
 if [ ! -d tests/node/node_modules/standardwebhooks ] || [ ! -d tests/node/node_modules/playwright-core ] ||
-   [ ! -d tests/node/node_modules/axe-core ]; then
+   [ ! -d tests/node/node_modules/axe-core ] || [ ! -d tests/node/node_modules/oidc-provider ]; then
   echo "installing tests/node npm packages"
   if ! command -v npm >/dev/null; then  # Debian's nodejs lacks npm (NodeSource's bundles it)
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

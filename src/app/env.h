@@ -45,6 +45,8 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // POSTed
+  bool get = false;  // a GET (the body unused) instead of a POST
+  size_t max_body = 4096;  // of the response kept (the rest is read and discarded)
   std::chrono::milliseconds timeout{10000};
   // false: refuse to connect to loopback, private and link-local addresses (checked at
   // connect time, so DNS cannot point a public name at them). Test-mode tenants only.
@@ -52,11 +54,12 @@ struct HttpRequest {
 };
 struct HttpResponse {
   int status = 0;      // 0: no HTTP answer (refused, timed out, bad TLS): see error
-  std::string body;    // at most the first 4 KiB
+  std::string body;    // at most the request's max_body first bytes
   std::string error;
 };
 
 // REQUIRES: one thread at a time (keeps connections alive between requests).
+// post() sends r: a POST, or a GET when r.get (OpenID Connect discovery and keys).
 class HttpClient {
  public:
   virtual ~HttpClient() = default;

@@ -330,6 +330,16 @@ constexpr const char* kSchemas = R"JSON({
 "WebhookEndpointPatch": {"type": "object", "properties": {
   "url": {"type": "string"}, "event_types": {"type": "array", "items": {"type": "string"}},
   "description": {"type": "string"}, "enabled": {"type": "boolean"}}},
+"OidcProvider": {"type": "object", "properties": {
+  "id": {"type": "integer"}, "name": {"type": "string", "description": "the button's name: Sign in with <name>"},
+  "kind": {"type": "string", "enum": ["microsoft", "oidc"]},
+  "issuer": {"type": "string"}, "client_id": {"type": "string"}, "created_at": {"type": "string"}}},
+"OidcProviderNew": {"type": "object", "required": ["name", "issuer", "client_id"], "properties": {
+  "name": {"type": "string", "description": "up to 40 characters, e.g. Microsoft"},
+  "kind": {"type": "string", "enum": ["microsoft", "oidc"], "description": "microsoft: the identity is tid + oid, and the issuer may be a multi-tenant endpoint (https://login.microsoftonline.com/organizations/v2.0); oidc (default): iss + sub"},
+  "issuer": {"type": "string", "description": "https (http allowed for test-mode tenants); its /.well-known/openid-configuration is read"},
+  "client_id": {"type": "string"},
+  "client_secret": {"type": "string", "description": "stored sealed, never shown again; empty for a public client (PKCE only)"}}},
 "PaperStatement": {"type": "object", "properties": {
   "id": {"type": "integer"}, "account_id": {"type": "integer"}, "invoice_id": {"type": "integer"},
   "queued_on": {"$ref": "#/components/schemas/Date"},

@@ -13,8 +13,6 @@
 namespace remit::notify {
 namespace {
 
-constexpr size_t kMaxBody = 4096;
-
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
@@ -71,8 +69,8 @@ curl_socket_t CurlHttpClient::open_socket(void* self, curlsocktype purpose, curl
 size_t CurlHttpClient::write_body(char* data, size_t size, size_t n, void* self) {
   auto* client = static_cast<CurlHttpClient*>(self);
   size_t len = size * n;
-  if (client->body_.size() < kMaxBody)
-    client->body_.append(data, std::min(len, kMaxBody - client->body_.size()));
+  if (client->body_.size() < client->max_body_)
+    client->body_.append(data, std::min(len, client->max_body_ - client->body_.size()));
   return len;  // keep reading; the rest is discarded
 }
 
@@ -110,13 +108,18 @@ app::HttpResponse CurlHttpClient::post(const app::HttpRequest& r) {
   // request that is not allowed there.
   curl_easy_setopt(curl_, CURLOPT_FORBID_REUSE, allow_now_ && !allow_private_ ? 1L : 0L);
   body_.clear();
+  max_body_ = r.max_body;
   refused_.clear();
   errbuf_[0] = '\0';
   long timeout = r.timeout.count() > 0 ? static_cast<long>(r.timeout.count()) : 10000L;
   curl_easy_setopt(curl_, CURLOPT_URL, r.url.c_str());
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-  curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, r.body.data());
+  if (r.get) {
+    curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, r.body.data());
+  }
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, timeout);
   curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, timeout);
   CURLcode rc = curl_easy_perform(curl_);
@@ -126,6 +129,7 @@ app::HttpResponse CurlHttpClient::post(const app::HttpRequest& r) {
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
   curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, "");
   curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(0));
+  curl_easy_setopt(curl_, CURLOPT_POST, 1L);
 
   out.status = static_cast<int>(status);
   out.body = std::move(body_);

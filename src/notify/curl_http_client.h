@@ -3,10 +3,10 @@
 //
 // - One easy handle for the client's life: connections are kept alive and reused.
 // - POSTs r.body with r.headers (an "Expect:" header is added so curl never waits for
-//   100-continue); http and https only; redirects are never followed; no proxy is used
+//   100-continue), or GETs when r.get; http and https only; redirects are never followed; no proxy is used
 //   (environment proxy variables are ignored); r.timeout bounds the whole exchange.
 // - HttpResponse: status = the HTTP status (0 when no answer came), body = at most the first
-//   4096 bytes of the response (the rest is read and discarded), error = libcurl's reason
+//   r.max_body bytes of the response (the rest is read and discarded), error = libcurl's reason
 //   when the exchange failed (and empty when it did not).
 // - Unless the client was made with allow_private_addresses or the request sets
 //   HttpRequest::allow_private_addresses (test-mode tenants), every connection is checked at
@@ -43,6 +43,7 @@ class CurlHttpClient final : public app::HttpClient {
   CURL* curl_ = nullptr;
   char errbuf_[CURL_ERROR_SIZE] = {};
   std::string body_;     // of the request in flight
+  size_t max_body_ = 4096;
   std::string refused_;  // the private address refused during the request in flight
 };
 

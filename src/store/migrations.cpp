@@ -779,10 +779,38 @@ CREATE INDEX portal_invitations_account ON portal_invitations (tenant_id, accoun
 )SQL",
     // 31: PostgreSQL only: the same, keyed by tenant first.
     rekey({"portal_invitations"}),
+    // 32: OpenID Connect providers a tenant's portal signs in with, and the identities
+    // (issuer + subject) linked to its logins.
+    R"SQL(
+CREATE TABLE portal_oidc_providers (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  sealed_secret TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE portal_identities (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  provider_id INTEGER NOT NULL,
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  user_id INTEGER NOT NULL,
+  email TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX portal_identities_subject ON portal_identities (tenant_id, provider_id, issuer, subject);
+CREATE INDEX portal_identities_user ON portal_identities (tenant_id, user_id);
+)SQL",
+    // 33: PostgreSQL only: the same, keyed by tenant first.
+    rekey({"portal_oidc_providers", "portal_identities"}),
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.
-const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23, 25, 27, 31};
+const std::vector<int> kPostgresOnly = {3, 6, 10, 13, 17, 19, 21, 23, 25, 27, 31, 33};
 
 constexpr const char* kCreateVersions =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)";

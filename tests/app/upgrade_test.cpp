@@ -65,6 +65,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "DROP TABLE cheque_refunds; DROP TABLE payment_digests; DROP TABLE bank_file_entries; "
         "DROP TABLE portal_users; DROP TABLE portal_sessions; DROP INDEX tenants_portal_slug; "
         "DROP TABLE portal_codes; DROP TABLE portal_invitations; "
+        "DROP TABLE portal_oidc_providers; DROP TABLE portal_identities; "
         "ALTER TABLE tenants DROP COLUMN portal_slug; "
         "ALTER TABLE tenants DROP COLUMN digest_through; "
         "ALTER TABLE tenants DROP COLUMN billing_inbox; "

@@ -12,6 +12,7 @@
 #include "app/accounts.h"
 #include "app/billing.h"
 #include "app/invoices.h"
+#include "app/oidc.h"
 #include "app/portal_auth.h"
 #include "app/portal_codes.h"
 #include "http/handler_util.h"
@@ -20,19 +21,26 @@
 #include "render/invoice_pdf.h"
 
 namespace remit::http {
-namespace {
-using namespace portal;  // NOLINT: the portal's own helpers
-
+namespace portal {
 Response sign_in_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
                       const std::string& next) {
   FormToken token = form_token(c.req);
   v.page.title = std::string(render::phrase("portal_sign_in", v.page.lang));
-  json::object d{{"form_token", token.value}, {"email", email}, {"next", next}};
+  json::array providers;
+  for (auto& p : app::list_oidc_providers(v.ctx))
+    providers.push_back(json::object{
+        {"name", fill_phrase("portal_oidc_sign_in", v.page.lang, {{"provider", p.name}})},
+        {"url", base(v) + "/oidc/" + std::to_string(p.id) + "/start" + (next.empty() ? "" : "?next=" + next)}});
+  json::object d{{"form_token", token.value}, {"email", email}, {"next", next}, {"providers", providers}};
   if (!error.empty()) d["error"] = error;
   Response r = html(status, render_page(v.page, "portal_sign_in.html", d));
   keep_form_token(r, token);
   return finish(v, r);
 }
+}  // namespace portal
+
+namespace {
+using namespace portal;  // NOLINT: the portal's own helpers
 
 Response sign_in_page(Call& c) {
   store::Tx tx(*c.db, false);

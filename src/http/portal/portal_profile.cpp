@@ -2,6 +2,7 @@
 // to), its mailing address, paperless or paper statements, and its language; and signing out
 // everywhere. Owners and billing users change it; viewers see it.
 #include "app/accounts.h"
+#include "app/oidc.h"
 #include "http/portal/portal_visit.h"
 
 namespace remit::http {
@@ -9,7 +10,7 @@ namespace {
 using namespace portal;  // NOLINT: the portal's own helpers
 
 Response profile_page(Visit& v, std::string_view error, const std::optional<app::AccountPatch>& tried,
-                      bool saved = false, bool reset = false) {
+                      std::string_view notice = "") {
   app::Account a = app::get_account(v.ctx, v.session->user.account_id);
   std::string emails = app::join_emails(a.emails);
   for (auto& ch : emails)
@@ -24,15 +25,30 @@ Response profile_page(Visit& v, std::string_view error, const std::optional<app:
                  {"login", v.session->user.email},
                  {"role", render::phrase("portal_role_" + v.session->user.role, v.page.lang)}};
   if (!error.empty()) d["error"] = error;
-  if (saved) d["saved"] = true;
-  if (reset) d["reset"] = true;  // signed in by a forgotten password's code
+  // saved; reset: signed in by a forgotten password's code; linked: an OpenID Connect account
+  if (!notice.empty()) d[notice] = true;
+  // OpenID Connect accounts: linked ones (unlink) and the tenant's providers to link.
+  auto ids = app::identities_of(v.ctx, v.session->user.id);
+  json::array providers;
+  for (auto& p : app::list_oidc_providers(v.ctx)) {
+    json::object row{{"id", p.id}, {"link_text", fill_phrase("portal_oidc_link", v.page.lang, {{"provider", p.name}})}};
+    for (auto& i : ids)
+      if (i.provider_id == p.id) {
+        row["identity"] = i.id;
+        row["linked_text"] = fill_phrase("portal_oidc_linked", v.page.lang, {{"provider", p.name}, {"email", i.email}});
+      }
+    providers.push_back(std::move(row));
+  }
+  d["providers"] = std::move(providers);
   v.page.title = std::string(render::phrase("portal_profile", v.page.lang));
   return html(error.empty() ? 200 : 400, render_page(v.page, "portal_profile.html", d));
 }
 
 Response profile_get(Call& c) {
-  bool saved = query_param(c.query, "saved") != nullptr, reset = query_param(c.query, "reset") != nullptr;
-  return signed_in(c, false, [&](Visit& v) { return profile_page(v, "", std::nullopt, saved, reset); });
+  std::string_view notice;  // what the page was sent back for: ?saved, ?reset or ?linked
+  for (const char* n : {"saved", "reset", "linked"})
+    if (query_param(c.query, n)) notice = n;
+  return signed_in(c, false, [&](Visit& v) { return profile_page(v, "", std::nullopt, notice); });
 }
 
 Response profile_post(Call& c) {

@@ -2,6 +2,7 @@
 // A visit to a tenant's portal (/p/<slug>/...): the tenant the slug names, the session its
 // cookie carries (if live), the page's language; and the signed-in pages' frame (a session,
 // else the sign-in page with the way back). Shared by the portal's page files.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ std::optional<Guest> guest_of(Call& c, const Visit& v);
 // The cookie that makes a guest of this browser for 30 minutes.
 std::string guest_cookie(Call& c, const Visit& v, const Guest& g);
 
+// The sign-in page (status, the error shown, the email and `next` kept), with a button per
+// OpenID Connect provider of the tenant.
+Response sign_in_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
+                      const std::string& next);
+
 // Notes a stale session's use in a write transaction (after `tx`, a read one, is done).
 void note_use(Call& c, Visit& v, std::optional<store::Tx>& tx, bool& write);
 
@@ -82,13 +88,12 @@ Response signed_in(Call& c, bool write, F page) {
 // session's CSRF token and a role that may pay (or is `allowed`), `act(visit, form)` runs in a write
 // transaction and the browser goes back to the page; a refusal (a use case's error) shows
 // `page(visit, message)` instead. Anything else goes back to the page unchanged.
-template <class Path, class Act, class Page>
-Response form_change(Call& c, Path path, Act act, Page page,
-                     bool (app::PortalUser::*allowed)() const = &app::PortalUser::can_pay) {
+template <class Path, class Act, class Page, class Allowed = bool (app::PortalUser::*)() const>
+Response form_change(Call& c, Path path, Act act, Page page, Allowed allowed = &app::PortalUser::can_pay) {
   auto form = parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
     if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
-        !(v.session->user.*allowed)())
+        !std::invoke(allowed, v.session->user))
       return redirect(path(v));
     try {
       act(v, form);
