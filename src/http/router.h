@@ -143,6 +143,8 @@ void add_portal_guest_routes(std::vector<Route>& t);  // guest pay
 void add_portal_method_routes(std::vector<Route>& t);  // payment methods and AutoPay
 void add_portal_profile_routes(std::vector<Route>& t);  // the profile
 void add_portal_scheduled_routes(std::vector<Route>& t);  // scheduled payments
+void add_portal_bank_routes(std::vector<Route>& t);  // bank accounts: add, verify
+void add_portal_script_routes(std::vector<Route>& t);  // /portal.js (the print buttons)
 void add_sandbox_form_routes(std::vector<Route>& t);  // the sandbox's hosted card form
 void add_payment_method_routes(std::vector<Route>& t);  // payment methods, the sandbox's tokens
 void add_processor_payment_routes(std::vector<Route>& t);  // paying through the processor
