@@ -24,8 +24,8 @@ namespace {
 
 void harden(Response& r) {
   r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-                         "form-action 'self'; frame-ancestors 'none'");
+                         "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
+                         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
   // same-origin: the token in the path never leaves the site, and the page's own form
   // posts keep their Origin (no-referrer would send "Origin: null").
   r.headers.emplace_back("Referrer-Policy", "same-origin");
