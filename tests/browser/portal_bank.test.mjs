@@ -97,6 +97,18 @@ test('a customer adds a bank account, verifies it by its deposits and shares it'
   const child = (await demo.api('/v1/accounts?limit=100')).data.find((a) => a.parent_id === me.id);
   const inherited = (await demo.api(`/v1/accounts/${child.id}/payment-methods`)).data;
   assert.ok(inherited.some((m) => m.id === saved.id && m.inherited), 'the child lists the shared account');
+
+  // The same pages in Chinese.
+  await page.goto(demo.url + '/p/demo/methods?lang=zh-CN');
+  await page.getByRole('heading', { name: '付款方式与自动付款' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /银行账户 ••••6789（支票账户）|银行账户 ••••6789 \(支票账户\)/);
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'methods-bank-zh-CN');
+  await page.getByRole('link', { name: '添加银行账户' }).click();
+  await page.getByRole('heading', { name: '添加银行账户' }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'bank-add-zh-CN');
+  await page.goto(demo.url + '/p/demo/methods?lang=en');
 });
 
 test('a payment split across a new card and the bank account', async () => {
@@ -132,7 +144,6 @@ test('a payment split across a new card and the bank account', async () => {
   const confirmation = await page.locator('#confirmation').innerText();
   assert.match(await page.locator('main').innerText(), new RegExp(`${confirmation}-2`));
   assert.deepEqual(await axeViolations(page), []);
-  await screenshot(page, 'pay-split-paid');
   const payments = (await demo.api(`/v1/payments?account_id=${me.id}&limit=100`)).data
     .filter((p) => p.confirmation.startsWith(confirmation));
   assert.deepEqual(payments.map((p) => p.amount).sort((a, b) => a - b),

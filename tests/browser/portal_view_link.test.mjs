@@ -101,7 +101,6 @@ test('the invoice pages print with the Print button, and say how without JavaScr
   await page.locator('a[href*="/invoices/"]').first().click();
   await page.getByRole('button', { name: 'Print' }).waitFor();
   assert.deepEqual(await axeViolations(page), []);
-  await screenshot(page, 'invoice-print');
   await page.close();
 
   const nojs = await browser.newContext({ javaScriptEnabled: false });
