@@ -68,8 +68,9 @@ struct Plan {
 // describes them, by token.
 using Fresh = std::map<std::string, PaymentMethod>;
 
-Plan plan(Ctx& ctx, const PaymentRequest& in, const Fresh& fresh) {
-  Plan p;
+// The request's invoices (checked: on the account, open, listed once) into `targets`, and
+// the amount it pays: its own, else their amount due (none chosen: the account's).
+Minor amount_of(Ctx& ctx, const PaymentRequest& in, std::vector<int64_t>& targets) {
   {
     Account a = get_account(ctx, in.account_id);
     if (a.billing_account_id != in.account_id)
@@ -85,14 +86,20 @@ Plan plan(Ctx& ctx, const PaymentRequest& in, const Fresh& fresh) {
     if (!q.next() || q.i64(2) != in.account_id) invalid(f, "no such invoice on this account");
     if (q.text(1) != "open") invalid(f, "the invoice is not open");
     due += q.i64(0);
-    p.targets.push_back(id);
+    targets.push_back(id);
   }
   if (in.invoice_ids.empty())
     for (auto& d : detail::open_targets(ctx, in.account_id)) due += d.amount_due;
-  p.amount = in.amount.value_or(due);
-  if (!in.amount && p.amount <= 0) invalid("amount", "nothing is due: give an amount");
-  if (p.amount <= 0 || p.amount > kMaxAmount)
+  Minor amount = in.amount.value_or(due);
+  if (!in.amount && amount <= 0) invalid("amount", "nothing is due: give an amount");
+  if (amount <= 0 || amount > kMaxAmount)
     invalid("amount", "must be between 0.01 and " + minor_to_decimal(kMaxAmount));
+  return amount;
+}
+
+Plan plan(Ctx& ctx, const PaymentRequest& in, const Fresh& fresh) {
+  Plan p;
+  p.amount = amount_of(ctx, in, p.targets);
   p.parts = in.parts;
   if (p.parts.empty()) {
     if (!in.method_id && in.token.empty())
@@ -376,6 +383,13 @@ Fresh resolve_tokens(Caller& c, PaymentRequest& in) {
 
 std::string detail::processor_key(int64_t tenant, int64_t payment) {
   return fmt::format("remit-{}-pay-{}", tenant, payment);
+}
+
+Minor payment_amount(Caller& c, const PaymentRequest& in) {
+  store::Tx tx(c.db, false);
+  Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
+  std::vector<int64_t> targets;
+  return amount_of(ctx, in, targets);
 }
 
 PaymentQuote quote_payment(Caller& c, const PaymentRequest& request) {

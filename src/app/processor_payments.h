@@ -59,6 +59,10 @@ struct PaymentQuote {
   std::vector<Minor> part_fees;
 };
 PaymentQuote quote_payment(Caller& c, const PaymentRequest& in);
+// What the request pays: its amount, else the chosen invoices' amount due (none chosen: the
+// account's balance due), checked as quote_payment checks them; its parts and methods are
+// not looked at. For splitting that total across methods (the portal's "the rest on ...").
+Minor payment_amount(Caller& c, const PaymentRequest& in);
 
 // The payment (its parts) as it ended: every part succeeded or pending (the money is taken
 // or on its way, the balance already lower), or every part failed or voided (nothing taken:

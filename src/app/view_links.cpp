@@ -5,6 +5,10 @@
 
 #include <charconv>
 
+#include "app/accounts.h"
+#include "app/invoices.h"
+#include "app/outbox.h"
+
 namespace remit::app {
 using store::Query;
 
@@ -82,6 +86,17 @@ std::optional<ViewTarget> verify_view_token(store::Db& db, const Clock& clock,
   Ctx ctx = make_ctx(db, clock, tenant, "view_link");
   Instant exp{std::chrono::seconds(expiry)};
   return ViewTarget{tenant, invoice, exp, ctx.now >= exp};
+}
+
+bool send_fresh_view_link(Ctx& ctx, int64_t invoice_id) {
+  Invoice inv = get_invoice(ctx, invoice_id);
+  if (inv.status != "open" || inv.amount_due <= 0) return false;
+  std::string to = join_emails(get_account(ctx, inv.account_id).emails);
+  if (to.empty()) return false;
+  Notices n(ctx);
+  n.email("invoice", inv.id, to);
+  n.write();
+  return true;
 }
 
 }  // namespace remit::app

@@ -24,4 +24,9 @@ struct ViewTarget {
 // the comparison is constant-time. `clock` gives the tenant's now (its test clock in test mode).
 std::optional<ViewTarget> verify_view_token(store::Db& db, const Clock& clock, std::string_view token);
 
+// "Send me a fresh link" (an expired link's page): the invoice's email again, whose View & Pay
+// link is made when it is sent, to its account's contacts, when the invoice is open and has
+// an amount due. False, sending nothing, otherwise. REQUIRES: a write transaction.
+bool send_fresh_view_link(Ctx& ctx, int64_t invoice_id);
+
 }  // namespace remit::app

@@ -3,7 +3,8 @@
 // the only credential (app/view_links.h), so responses are never cached, never indexed and
 // never sent on as a Referer. "Pay this invoice" goes to the processor's hosted card form,
 // which comes back to /view/{token}/pay with a card token: the fee and total are shown, and
-// paying pays this invoice once (the page's key), without signing in.
+// paying pays this invoice once (the page's key), without signing in. An expired link's page
+// offers to email a fresh link to the account's contacts.
 #include <fmt/format.h>
 
 #include <variant>
@@ -24,8 +25,8 @@ namespace {
 
 void harden(Response& r) {
   r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-                         "form-action 'self'; frame-ancestors 'none'");
+                         "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
+                         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
   // same-origin: the token in the path never leaves the site, and the page's own form
   // posts keep their Origin (no-referrer would send "Origin: null").
   r.headers.emplace_back("Referrer-Policy", "same-origin");
@@ -49,6 +50,28 @@ Response message(int status, std::string_view key) {
   return page(status, notify::render_template("view_message.html", json::serialize(d)));
 }
 
+// A link signed but past its expiry: the page offers "Send me a fresh link" (a form posted
+// with the browser's form token, portal_util.h), or says one was sent. In the language of
+// the invoice's account.
+Response expired_page(Call& c, const app::ViewTarget& v, int status, bool sent, std::string_view error_key) {
+  app::Ctx ctx = app::make_ctx(*c.db, c.svc.clock, v.tenant_id, "view_link", c.req.client_ip);
+  app::Invoice inv = app::get_invoice(ctx, v.invoice_id);
+  if (inv.status == "draft") return message(404, "page_link_invalid");
+  render::Lang lang = render::lang_of(app::get_account(ctx, inv.account_id).language);
+  portal::FormToken token = portal::form_token(c.req);
+  auto d = notify::catalog(lang);
+  d["title"] = fmt::format(fmt::runtime(render::phrase("page_invoice_title", lang)),
+                           fmt::arg("number", inv.number_text()));
+  d["provider"] = ctx.tenant.name;
+  d["sent"] = sent;
+  d["action"] = "/view/" + c.param("token") + "/fresh-link";
+  d["form_token"] = token.value;
+  if (!error_key.empty()) d["error"] = render::phrase(error_key, lang);
+  Response r = page(status, notify::render_template("view_expired.html", json::serialize(d)));
+  portal::keep_form_token(r, token);
+  return r;
+}
+
 struct Loaded {
   app::Tenant tenant;
   app::Account account;
@@ -62,7 +85,7 @@ std::variant<Loaded, Response> load(Call& c) {
   store::Tx tx(db, false);
   auto v = app::verify_view_token(db, c.svc.clock, c.param("token"));
   if (!v) return message(404, "page_link_invalid");
-  if (v->expired) return message(410, "page_link_expired");
+  if (v->expired) return expired_page(c, *v, 410, false, "");
   app::Ctx ctx = app::make_ctx(db, c.svc.clock, v->tenant_id, "view_link", c.req.client_ip);
   app::Invoice inv = app::get_invoice(ctx, v->invoice_id);
   if (inv.status == "draft") return message(404, "page_link_invalid");
@@ -183,6 +206,34 @@ Response view_pay_post(Call& c) {
   }
 }
 
+// "Send me a fresh link" from an expired link's page: the invoice's email again to its
+// account's contacts (app::send_fresh_view_link), at most kFreshLinks times per client
+// address in 15 minutes (counted in the audit log, as guest pay counts its lookups). The
+// answer is the same whether or not anything was sent. Only a link signed by the tenant asks
+// (anything else gets the invalid link page); a link still valid goes back to its page.
+constexpr int kFreshLinks = 5;
+
+Response fresh_link(Call& c) {
+  auto form = portal::parse_form(c.req);
+  store::Db& db = *c.db;
+  store::Tx tx(db, true);
+  auto v = app::verify_view_token(db, c.svc.clock, c.param("token"));
+  if (!v) return message(404, "page_link_invalid");
+  if (!v->expired) return portal::redirect("/view/" + c.param("token"));
+  if (!portal::form_posted(c.req, portal::field(form, "form_token")))
+    return expired_page(c, *v, 403, false, "portal_form_expired");
+  app::Ctx ctx = app::make_ctx(db, c.svc.clock, v->tenant_id, "view_link", c.req.client_ip);
+  int64_t asked = store::one_int(
+      db, "SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'view.fresh_link' "
+          "AND source = ? AND at > ?",
+      ctx.tenant.id, c.req.client_ip, format_instant(ctx.now - std::chrono::minutes(15)));
+  app::audit(ctx, "view.fresh_link", "invoice", v->invoice_id, "");
+  if (asked < kFreshLinks) app::send_fresh_view_link(ctx, v->invoice_id);
+  Response r = expired_page(c, *v, 200, true, "");
+  tx.commit();
+  return r;
+}
+
 Response view_pdf(Call& c) {
   auto l = load(c);
   if (auto* r = std::get_if<Response>(&l)) return *r;
@@ -206,6 +257,10 @@ void add_view_routes(std::vector<Route>& t) {
   t.push_back({.method = "GET", .pattern = "/view/{token}/pdf", .access = Access::Open,
                .handler = view_pdf, .summary = "The PDF of a signed View & Pay link's invoice",
                .content_type = "application/pdf"});
+  t.push_back({.method = "POST", .pattern = "/view/{token}/fresh-link", .access = Access::Open,
+               .handler = fresh_link,
+               .summary = "An expired View & Pay link's \"send me a fresh link\" (HTML)",
+               .content_type = "text/html", .api = false});
   t.push_back({.method = "GET", .pattern = "/view/{token}/pay", .access = Access::Open,
                .handler = view_pay, .summary = "Review paying a View & Pay link's invoice (HTML)",
                .content_type = "text/html", .api = false});

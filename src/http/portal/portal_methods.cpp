@@ -1,32 +1,57 @@
-// Payment methods and AutoPay in the portal (D1, D3, D8): the account's saved methods (masked),
-// adding a card through the processor's hosted form (verified by the processor when saved),
-// the star (the preferred method), removing one; AutoPay per invoice stream, on (the
-// preferred method) or off. Owners and billing users change them; viewers see them.
+// Payment methods and AutoPay in the portal (D1, D3, D8, A3): the account's saved methods
+// (masked) and those its parent shares with it (usable, not changed here), adding a card
+// through the processor's hosted form (verified by the processor when saved), the star (the
+// preferred method), removing one, sharing one with the child accounts (a parent's page);
+// AutoPay per invoice stream, on (the preferred method) or off. Owners and billing users
+// change them; viewers see them. Bank accounts are added and verified in portal_bank.cpp.
 #include <fmt/format.h>
 
 #include "app/autopay.h"
 #include "app/payment_methods.h"
 #include "domain/instruments.h"
-#include "http/portal/portal_visit.h"
+#include "http/portal/portal_methods.h"
 
 namespace remit::http {
+namespace portal {
+std::string method_display(const Visit& v, const app::PaymentMethod& m) {
+  if (m.kind != "bank") return m.brand + " " + domain::masked(m.last4);
+  std::string s = std::string(render::phrase("portal_bank_account", v.page.lang)) + " " + domain::masked(m.last4);
+  if (!m.account_type.empty())
+    s += " (" + std::string(render::phrase("portal_bank_" + m.account_type, v.page.lang)) + ")";
+  return s;
+}
+}  // namespace portal
+
 namespace {
 using namespace portal;  // NOLINT: the portal's own helpers
 
-std::string methods_path(const Visit& v) { return base(v) + "/methods"; }
+// What the page says after a change that went well (?done=...), from a fixed list.
+std::string notice_of(Call& c, const Visit& v) {
+  auto* done = query_param(c.query, "done");
+  if (done && *done == "bank") return std::string(render::phrase("portal_bank_added", v.page.lang));
+  if (done && *done == "verified") return std::string(render::phrase("portal_bank_verified", v.page.lang));
+  return "";
+}
 
 Response methods_page(Call& c, Visit& v, std::string_view error) {
   int64_t account = v.session->user.account_id;
+  bool parent = visible_accounts(v).size() > 1;  // sharing is for a parent's children
   json::array methods, streams;
   for (auto& m : app::list_payment_methods(v.ctx, account)) {
-    std::string status = m.status == "active" ? "" : std::string(render::phrase("portal_method_unverified", v.page.lang));
+    std::string status;
+    if (m.status == "pending_verification") status = render::phrase("portal_method_unverified", v.page.lang);
+    if (m.status == "verification_failed") status = render::phrase("portal_bank_failed", v.page.lang);
     if (app::expired(m, v.ctx.today)) status = std::string(render::phrase("portal_method_expired", v.page.lang));
     methods.push_back(json::object{{"id", m.id},
-                                   {"display", m.brand + " " + domain::masked(m.last4)},
+                                   {"display", method_display(v, m)},
                                    {"expiry", m.kind == "card" ? fmt::format("{:02}/{}", m.exp_month, m.exp_year) : ""},
                                    {"status", status},
+                                   {"active", m.status == "active"},
+                                   {"verify", m.status == "pending_verification" && !m.inherited},
                                    {"preferred", m.preferred},
-                                   {"own", !m.inherited}});
+                                   {"own", !m.inherited},
+                                   {"can_share", parent && !m.inherited},
+                                   {"shared", m.shared_with_children}});
   }
   auto enrolled = app::list_autopay(v.ctx, account);
   for (auto& s : v.ctx.tenant.streams) {
@@ -38,6 +63,7 @@ Response methods_page(Call& c, Visit& v, std::string_view error) {
                  {"card_form", "/sandbox/v1/card-form?return=" + methods_path(v) + "/add&lang=" +
                                    (v.page.lang == render::Lang::ZhCN ? "zh-CN" : "en")}};
   if (!error.empty()) d["error"] = error;
+  if (std::string notice = notice_of(c, v); error.empty() && !notice.empty()) d["notice"] = notice;
   v.page.title = std::string(render::phrase("portal_methods", v.page.lang));
   return html(error.empty() ? 200 : 400, render_page(v.page, "portal_methods.html", d));
 }
@@ -71,6 +97,13 @@ Response star(Call& c) {
 Response remove(Call& c) {
   return change(c, [&](Visit& v, const QueryParams&) {
     app::delete_payment_method(v.ctx, own_method(v, c));
+  });
+}
+
+// Shares an own method with the account's child accounts, or stops sharing it.
+Response share(Call& c) {
+  return change(c, [&](Visit& v, const QueryParams& form) {
+    app::update_payment_method(v.ctx, own_method(v, c), {.shared_with_children = field(form, "on") == "1"});
   });
 }
 
@@ -118,6 +151,7 @@ void add_portal_method_routes(std::vector<Route>& t) {
   page("GET", "/p/{slug}/methods/add", add_card, "portal: save the card from the hosted form");
   page("POST", "/p/{slug}/methods/{id}/star", star, "portal: make a method the preferred one");
   page("POST", "/p/{slug}/methods/{id}/delete", remove, "portal: remove a method");
+  page("POST", "/p/{slug}/methods/{id}/share", share, "portal: share a method with child accounts, or stop");
   page("POST", "/p/{slug}/autopay", autopay, "portal: AutoPay on or off for a stream");
 }
 

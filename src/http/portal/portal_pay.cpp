@@ -4,6 +4,9 @@
 // POST /pay/confirm pays (app::pay, the Idempotency key made with the review page, so a
 // second click pays once) and shows the confirmation number. A refusal is shown on the pay
 // page and changes nothing. Owners and billing users pay; viewers see a page saying so.
+// "Split the payment" pays an amount with the chosen method and the rest with a second saved
+// one: the API's parts[] (authorized together, captured only when all are), each part and its
+// fee on the review page, each part's confirmation number on the last.
 #include <fmt/format.h>
 
 #include "app/accounts.h"
@@ -13,7 +16,7 @@
 #include "app/processor_payments.h"
 #include "core/int_list.h"
 #include "domain/instruments.h"
-#include "http/portal/portal_visit.h"
+#include "http/portal/portal_methods.h"
 
 namespace remit::http {
 namespace {
@@ -38,6 +41,8 @@ struct Choice {
   std::string amount;  // "" or a decimal
   std::string method;  // m:<id> | t:<token>
   bool save = false;
+  std::string split_amount;  // "" or a decimal: paid with `method`, the rest with split_method
+  std::string split_method;  // "" (no split) or m:<id>
   std::string error;   // shown on the pay page
 };
 
@@ -50,6 +55,8 @@ Choice read_choice(const QueryParams& form) {
   ch.amount = field(form, "amount");
   ch.method = field(form, "method");
   ch.save = field(form, "save") == "1";
+  ch.split_amount = field(form, "split_amount");
+  ch.split_method = field(form, "split_method");
   return ch;
 }
 
@@ -79,6 +86,42 @@ app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& er
   if (ch.invoices.empty() && ch.amount.empty() && error.empty())
     error = std::string(render::phrase("portal_pay_choose_invoice", v.page.lang));
   return r;
+}
+
+// A saved method's id from "m:<id>"; 0 when it is not one.
+int64_t saved_id(const std::string& value) {
+  if (!value.starts_with("m:") || value.size() < 3 || value.size() > 20 ||
+      value.find_first_not_of("0123456789", 2) != std::string::npos)
+    return 0;
+  return std::stoll(value.substr(2));
+}
+
+// "Split the payment": the amount on the chosen method, the rest of the request's total
+// (its amount, else app::payment_amount) on the second, as parts[] with the total as the
+// amount. An unreadable
+// split is an error; a refusal (an invoice no longer open) is thrown as quote_payment would.
+// Returns the total when split.
+std::optional<Minor> split(app::Caller& caller, const Visit& v, Choice& ch, app::PaymentRequest& r) {
+  if (ch.split_method.empty() || !ch.error.empty() || v.guest) return std::nullopt;
+  int64_t second = saved_id(ch.split_method);
+  Minor first = 0;
+  if (second == 0 || (r.method_id && *r.method_id == second)) {
+    ch.error = std::string(render::phrase("portal_split_same", v.page.lang));
+    return std::nullopt;
+  }
+  // The review carries the total on as the amount, so a repeated confirmation (an invoice
+  // paid by the first) splits the same total and finds the first payment (app::pay).
+  Minor total = r.amount ? *r.amount : app::payment_amount(caller, r);
+  if (!parse_decimal_minor(ch.split_amount, first) || first <= 0 || first >= total) {
+    ch.error = std::string(render::phrase("portal_split_bad_amount", v.page.lang));
+    return std::nullopt;
+  }
+  r.parts = {{r.method_id.value_or(0), first, r.token}, {second, total - first}};
+  r.method_id.reset();
+  r.token.clear();
+  r.save_method = false;  // a new card in a split is used for this payment only
+  r.amount = total;
+  return total;
 }
 
 std::string error_text(const Visit& v, const Error& e) {
@@ -129,12 +172,16 @@ Response pay_page(Call& c, Visit& v, const Choice& ch, const std::optional<app::
                                 fmt::arg("card", card->brand + " " + domain::masked(card->last4)))},
         {"new", true}});
   }
+  json::array rest{json::object{{"value", ""}, {"display", render::phrase("portal_split_none", v.page.lang)},
+                                 {"selected", ch.split_method.empty()}}};
   for (auto& m : v.guest ? std::vector<app::PaymentMethod>{}
                          : app::list_payment_methods(v.ctx, payer(v))) {
     if (m.status != "active" || app::expired(m, v.ctx.today)) continue;
-    if (chosen.empty() && m.preferred) chosen = "m:" + std::to_string(m.id);
-    methods.push_back(json::object{{"value", "m:" + std::to_string(m.id)},
-                                   {"display", m.brand + " " + domain::masked(m.last4)}});
+    std::string value = "m:" + std::to_string(m.id);
+    if (chosen.empty() && m.preferred) chosen = value;
+    methods.push_back(json::object{{"value", value}, {"display", method_display(v, m)}});
+    rest.push_back(json::object{{"value", value}, {"display", method_display(v, m)},
+                                {"selected", ch.split_method == value}});
   }
   if (chosen.empty() && !methods.empty()) chosen = std::string(methods[0].at("value").as_string());
   for (auto& m : methods) m.as_object()["checked"] = m.at("value").as_string() == chosen;
@@ -142,6 +189,8 @@ Response pay_page(Call& c, Visit& v, const Choice& ch, const std::optional<app::
   json::object d{{"invoices", invoices}, {"has_invoices", !invoices.empty()},
                  {"methods", methods}, {"has_methods", !methods.empty()},
                  {"amount", ch.amount}, {"save", ch.save}, {"guest", v.guest.has_value()},
+                 {"can_split", !v.guest && rest.size() > 1 && methods.size() > 1},
+                 {"split_methods", rest}, {"split_amount", ch.split_amount},
                  {"pay_path", here}, {"pay_csrf", pay_csrf(c, v)},
                  {"card_form", "/sandbox/v1/card-form?return=" + here + "&lang=" +
                                    (v.page.lang == render::Lang::ZhCN ? "zh-CN" : "en")}};
@@ -212,7 +261,10 @@ Response review(Call& c) {
   if (!ch.error.empty()) return again(c, v, ch);
   app::Caller caller = caller_of(c, v);
   app::PaymentQuote q;
+  std::optional<Minor> total;
   try {
+    total = split(caller, v, ch, req);
+    if (!ch.error.empty()) return again(c, v, ch);
     q = app::quote_payment(caller, req);
   } catch (const Error& e) {
     if (!is_refusal(e)) throw;
@@ -223,13 +275,30 @@ Response review(Call& c) {
   for (int64_t id : ch.invoices) invoices.push_back(json::object{{"id", id}});
   json::object d{{"amount", money(v, q.amount)}, {"fees", money(v, q.fees)},
                  {"total", money(v, q.total)},   {"has_fee", q.fees > 0},
-                 {"invoices", invoices},         {"amount_field", ch.amount},
-                 {"method", ch.method},          {"save", ch.save},
+                 {"invoices", invoices},
+                 {"amount_field", total ? minor_to_decimal(*total) : ch.amount},
+                 {"method", ch.method},          {"save", ch.save && !total},
+                 {"split_amount", total ? ch.split_amount : ""},
+                 {"split_method", total ? ch.split_method : ""},
                  {"key", random_token()},        {"pay_path", pay_path(v)},
                  {"pay_csrf", pay_csrf(c, v)}};
   std::string numbers;
   {
     store::Tx tx(*c.db, false);
+    json::array parts;  // a split: each part, its method and fee
+    for (size_t i = 0; total && i < q.parts.size(); ++i) {
+      auto& part = q.parts[i];
+      std::string display;
+      if (part.method_id) {
+        display = method_display(v, app::get_payment_method(v.ctx, part.method_id));
+      } else if (auto t = c.svc.env.processor()->describe(part.token); t.ok) {
+        display = t.brand + " " + domain::masked(t.last4);
+      }
+      parts.push_back(json::object{{"display", display}, {"amount", money(v, part.amount)},
+                                   {"fee", money(v, q.part_fees.at(i))}});
+    }
+    d["parts"] = parts;
+    d["split"] = total.has_value();
     for (int64_t id : ch.invoices) {
       if (v.guest) {
         try {
@@ -262,6 +331,8 @@ Response confirm(Call& c) {
   app::Caller caller = caller_of(c, v);
   app::PaymentOutcome o;
   try {
+    split(caller, v, ch, req);
+    if (!ch.error.empty()) return again(c, v, ch);
     o = app::pay(caller, req);
   } catch (const Error& e) {
     if (!is_refusal(e)) throw;
@@ -277,8 +348,10 @@ Response confirm(Call& c) {
   json::array parts;
   for (auto& part : o.parts)
     parts.push_back(json::object{{"display", part.method_brand + " " + domain::masked(part.method_last4)},
-                                 {"amount", money(v, part.amount + part.fee)}});
+                                 {"amount", money(v, part.amount + part.fee)},
+                                 {"confirmation", part.confirmation}});
   d["parts"] = parts;
+  d["split"] = parts.size() > 1;
   v.page.title = std::string(render::phrase("portal_paid", v.page.lang));
   return finish(v, html(200, render_page(v.page, "portal_paid.html", d)));
 }

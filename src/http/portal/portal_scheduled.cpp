@@ -7,8 +7,7 @@
 #include "app/payment_methods.h"
 #include "app/scheduled_payments.h"
 #include "core/int_list.h"
-#include "domain/instruments.h"
-#include "http/portal/portal_visit.h"
+#include "http/portal/portal_methods.h"
 
 namespace remit::http {
 namespace {
@@ -36,7 +35,7 @@ Response scheduled_page(Visit& v, std::string_view error) {
                                     {"amount_due", money(i.amount_due)}});
   for (auto& m : app::list_payment_methods(v.ctx, account))
     if (m.status == "active" && !app::expired(m, v.ctx.today))
-      methods.push_back(json::object{{"id", m.id}, {"display", m.brand + " " + domain::masked(m.last4)},
+      methods.push_back(json::object{{"id", m.id}, {"display", method_display(v, m)},
                                      {"preferred", m.preferred}});
   json::object d{{"rows", rows},           {"has_rows", !rows.empty()},
                  {"invoices", invoices},   {"methods", methods},
