@@ -3,6 +3,7 @@
 // browser), and an axe-core check of a page. REMIT_BIN names the binary (ctest passes it).
 // Screenshots go to REMIT_SCREENSHOTS when it names a folder (docs/screenshots is made so).
 import { spawn, execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,13 +14,26 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const remit = process.env.REMIT_BIN || path.join(here, '../../build/remit');
 const axeSource = readFileSync(path.join(here, '../node/node_modules/axe-core/axe.min.js'), 'utf8');
 
-// The demo provider served on a free port: { url, apiKey, login, password, stop() }.
-export async function startDemo() {
+// A port free now (for a server whose public URL must be known before it starts).
+export async function freePort() {
+  const s = net.createServer();
+  await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+// The demo provider served on a free port: { url, apiKey, login, password, stop() }. With
+// { publicUrl: true } the port is chosen first and given as --public-url (links and the
+// OpenID Connect redirect address name it).
+export async function startDemo({ publicUrl = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'remit-browser-'));
   const db = path.join(dir, 'remit.db');
-  const global = ['--db', db, '--outbox-dir', path.join(dir, 'outbox')];
+  const port = publicUrl ? await freePort() : 0;
+  const global = ['--db', db, '--outbox-dir', path.join(dir, 'outbox'),
+                  ...(publicUrl ? ['--public-url', `http://127.0.0.1:${port}`] : [])];
   execFileSync(remit, [...global, 'demo'], { stdio: 'ignore' });
-  const proc = spawn(remit, [...global, 'serve', '--listen', '127.0.0.1:0', '--print-demo-key'],
+  const proc = spawn(remit, [...global, 'serve', '--listen', `127.0.0.1:${port}`, '--print-demo-key'],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stderr.on('data', () => {});
@@ -38,8 +52,12 @@ export async function startDemo() {
   });
   return {
     ...ready, dir,
-    async api(p) {
-      const r = await fetch(ready.url + p, { headers: { Authorization: `Bearer ${ready.apiKey}` } });
+    async api(p, body) {
+      const r = await fetch(ready.url + p, {
+        method: body ? 'POST' : 'GET',
+        headers: { Authorization: `Bearer ${ready.apiKey}`, 'Content-Type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`);
       return r.json();
     },

@@ -31,7 +31,8 @@ Response sign_in_form(Call& c, Visit& v, int status, std::string_view error, con
     providers.push_back(json::object{
         {"name", fill_phrase("portal_oidc_sign_in", v.page.lang, {{"provider", p.name}})},
         {"url", base(v) + "/oidc/" + std::to_string(p.id) + "/start" + (next.empty() ? "" : "?next=" + next)}});
-  json::object d{{"form_token", token.value}, {"email", email}, {"next", next}, {"providers", providers}};
+  json::object d{{"form_token", token.value}, {"email", email}, {"next", next}, {"has_providers", !providers.empty()},
+                 {"providers", providers}};
   if (!error.empty()) d["error"] = error;
   Response r = html(status, render_page(v.page, "portal_sign_in.html", d));
   keep_form_token(r, token);

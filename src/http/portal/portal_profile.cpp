@@ -30,7 +30,8 @@ Response profile_page(Visit& v, std::string_view error, const std::optional<app:
   // OpenID Connect accounts: linked ones (unlink) and the tenant's providers to link.
   auto ids = app::identities_of(v.ctx, v.session->user.id);
   json::array providers;
-  for (auto& p : app::list_oidc_providers(v.ctx)) {
+  auto list = app::list_oidc_providers(v.ctx);
+  for (auto& p : list) {
     json::object row{{"id", p.id}, {"link_text", fill_phrase("portal_oidc_link", v.page.lang, {{"provider", p.name}})}};
     for (auto& i : ids)
       if (i.provider_id == p.id) {
@@ -39,9 +40,12 @@ Response profile_page(Visit& v, std::string_view error, const std::optional<app:
       }
     providers.push_back(std::move(row));
   }
+  d["has_providers"] = !providers.empty();
   d["providers"] = std::move(providers);
   v.page.title = std::string(render::phrase("portal_profile", v.page.lang));
-  return html(error.empty() ? 200 : 400, render_page(v.page, "portal_profile.html", d));
+  Response r = html(error.empty() ? 200 : 400, render_page(v.page, "portal_profile.html", d));
+  for (auto& p : list) allow_form_action(r, p.issuer);  // "Link" goes on to the provider
+  return r;
 }
 
 Response profile_get(Call& c) {

@@ -29,6 +29,18 @@ Response html(int status, std::string body) {
   return r;
 }
 
+void allow_form_action(Response& r, const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return;
+  std::string origin = url.substr(0, url.find('/', scheme + 3));
+  if (origin.find_first_of(" ;'\"") != std::string::npos) return;
+  for (auto& [k, v] : r.headers)
+    if (k == "Content-Security-Policy") {
+      auto at = v.find("form-action 'self'");
+      if (at != std::string::npos) v.insert(at + 18, " " + origin);
+    }
+}
+
 Response redirect(std::string location) {
   Response r = html(303, "");
   r.headers.emplace_back("Location", std::move(location));

@@ -25,6 +25,9 @@ inline constexpr const char* kFormCookie = "__Host-remit_form";  // sign-in form
 // no caching, no Referer, no indexing.
 Response html(int status, std::string body);
 Response redirect(std::string location);  // 303 See Other
+// Lets the page's forms lead to `url`'s origin (a form whose answer redirects there: linking an
+// OpenID Connect account goes on to the provider).
+void allow_form_action(Response& r, const std::string& url);
 std::string cookie(const Request& r, std::string_view name);
 // A Set-Cookie value: __Host- prefixed names are Secure, Path=/ and HttpOnly, SameSite=Lax;
 // an empty value clears the cookie.
