@@ -9,50 +9,13 @@
 #include "app/view_links.h"
 #include "notify/email.h"
 #include "http/portal/portal_util.h"
-#include "http_fixture.h"
+#include "portal_page_fixture.h"
 
 namespace remit::http::testing {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery";
-
-class Portal : public RouterTest {
+class Portal : public PortalPageTest {
  protected:
-  void SetUp() override {
-    acc_ = make_billable_account();
-    ASSERT_EQ(post("/v1/clock/advance", R"({"to":"2025-01-02"})").status, 200);
-    store::Tx tx(*db_, true);
-    app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
-    slug_ = app::portal_slug(*db_, tenant_.id);
-    app::add_portal_user(ctx, acc_, "Bob@Example.com", "owner", kPassword);
-    tx.commit();
-  }
-  Response page(const std::string& method, const std::string& path, const std::string& cookies,
-                const std::string& form = "", const std::string& origin = "") {
-    Request r;
-    r.method = method;
-    r.target = path;
-    r.cookie = cookies;
-    r.body = form;
-    r.content_type = form.empty() ? "" : "application/x-www-form-urlencoded";
-    r.host = "portal.example";
-    r.origin = origin;
-    r.client_ip = "192.0.2.7";
-    return router_->handle(r);
-  }
-  static std::string set_cookie(const Response& r, std::string_view name) {
-    for (auto& [k, v] : r.headers)
-      if (k == "Set-Cookie" && v.starts_with(std::string(name) + "=")) return v;
-    return "";
-  }
-  static std::string cookie_value(const std::string& set) {
-    auto eq = set.find('='), semi = set.find(';');
-    return set.substr(eq + 1, semi - eq - 1);
-  }
-  static std::string location(const Response& r) {
-    auto* l = r.header("Location");
-    return l ? *l : "";
-  }
   // The sign-in form's token and its cookie.
   std::pair<std::string, std::string> form() {
     Response r = page("GET", base() + "/sign-in", "");
@@ -72,7 +35,6 @@ class Portal : public RouterTest {
     EXPECT_EQ(r.status, 303) << r.body;
     return std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(r, portal::kSessionCookie));
   }
-  std::string base() const { return "/p/" + slug_; }
   // The latest email of `topic` as delivery composes it, quoted-printable soft breaks undone.
   std::string last_email(const std::string& topic) {
     int64_t id = store::one_int(*db_, "SELECT COALESCE(MAX(id), 0) FROM outbox WHERE topic = ?", topic);
@@ -103,9 +65,6 @@ class Portal : public RouterTest {
     }
     ASSERT_EQ(post("/v1/clock/advance", "{\"to\":\"" + format_instant(to) + "\"}").status, 200);
   }
-
-  int64_t acc_ = 0;
-  std::string slug_;
 };
 
 TEST_F(Portal, TheRootOpensTheOnlyTenantsPortalAndItsSignIn) {
@@ -615,11 +574,6 @@ TEST_F(Portal, AForgottenPasswordNeedsTheAccountNumber) {
 // in; owners change roles and remove logins; the account keeps an owner; only owners manage.
 TEST_F(Portal, OwnersInviteChangeAndRemoveLogins) {
   std::string owner = session();
-  auto csrf = [&](const std::string& s) {
-    Response r = page("GET", base() + "/users", s);
-    auto at = r.body.find("name=\"csrf\" value=\"");
-    return at == std::string::npos ? std::string() : r.body.substr(at + 19, r.body.find('"', at + 19) - at - 19);
-  };
   const std::string origin = "https://portal.example";
   std::string token = csrf(owner);
   ASSERT_FALSE(token.empty());
