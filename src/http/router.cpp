@@ -134,7 +134,6 @@ Router::Router(Services svc) : svc_(std::move(svc)) {
   add_portal_oidc_routes(routes_);
   add_portal_settings_routes(routes_);
   add_portal_bank_routes(routes_);
-  add_portal_script_routes(routes_);
   add_sandbox_form_routes(routes_);
   for (auto& r : routes_) patterns_.push_back(split_pattern(r.pattern));
   openapi_ = to_text(build_openapi(routes_));

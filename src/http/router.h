@@ -147,7 +147,6 @@ void add_portal_user_routes(std::vector<Route>& t);       // the account's login
 void add_portal_oidc_routes(std::vector<Route>& t);       // sign in with OpenID Connect
 void add_portal_settings_routes(std::vector<Route>& t);   // the API: OpenID Connect providers
 void add_portal_bank_routes(std::vector<Route>& t);  // bank accounts: add, verify
-void add_portal_script_routes(std::vector<Route>& t);  // /portal.js (the print buttons)
 void add_sandbox_form_routes(std::vector<Route>& t);  // the sandbox's hosted card form
 void add_payment_method_routes(std::vector<Route>& t);  // payment methods, the sandbox's tokens
 void add_processor_payment_routes(std::vector<Route>& t);  // paying through the processor

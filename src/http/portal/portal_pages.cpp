@@ -342,13 +342,17 @@ Response root(Call& c) {
   return not_found_page(c);
 }
 
-Response stylesheet(Call&) {
-  Response r;
-  r.content_type = "text/css; charset=utf-8";
-  r.body = notify::render_template("portal.css", std::string("{}"));
-  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  return r;
+// A static file of the portal, compiled in: /portal.css, and /portal.js (its one script: the
+// Print buttons of the invoice page and the View & Pay page; the pages work without it).
+Handler asset(std::string name, std::string type) {
+  return [name, type](Call&) {
+    Response r;
+    r.content_type = type;
+    r.body = notify::render_template(name, std::string("{}"));
+    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return r;
+  };
 }
 
 }  // namespace
@@ -356,7 +360,9 @@ Response stylesheet(Call&) {
 void add_portal_routes(std::vector<Route>& t) {
   auto page = [&](auto&&... a) { t.push_back(page_route(a...)); };
   page("GET", "/", root, "the portal of the only tenant");
-  page("GET", "/portal.css", stylesheet, "the portal's stylesheet", Access::Public);
+  page("GET", "/portal.css", asset("portal.css", "text/css; charset=utf-8"), "the portal's stylesheet", Access::Public);
+  page("GET", "/portal.js", asset("portal.js", "text/javascript; charset=utf-8"), "the portal's script (print buttons)",
+       Access::Public);
   page("GET", "/p/{slug}", home, "portal home");
   page("GET", "/p/{slug}/sign-in", sign_in_page, "portal sign-in");
   page("POST", "/p/{slug}/sign-in", sign_in, "portal sign-in");
