@@ -46,7 +46,8 @@ void add_portal_settings_routes(std::vector<Route>& t) {
                  app::remove_oidc_provider(*c.ctx, c.id());
                  return ok(json::object{{"id", c.id()}, {"deleted", true}});
                },
-               .summary = "Remove an OpenID Connect provider and the identities linked through it"});
+               .summary = "Remove an OpenID Connect provider and the identities linked through it",
+               .response = "Deleted"});
 }
 
 }  // namespace remit::http
