@@ -89,6 +89,17 @@ Response code_form(Call& c, Visit& v, int status, std::string_view error, const 
   return finish(v, html(status, render_page(v.page, "portal_code_entry.html", d)));
 }
 
+// A code was asked for (sign-in, registration, forgotten password): the code-entry page, the
+// request's token kept in the browser.
+Response code_requested(Call& c, Visit& v, store::Tx& tx, const std::string& email, const std::string& next,
+                        const std::string& form_token, const std::string& request_token,
+                        const char* sent = "portal_code_sent") {
+  tx.commit();
+  Response r = code_form(c, v, 200, "", email, next, form_token, sent);
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, request_token));
+  return r;
+}
+
 // "Email me a code": the same page whether or not the email has a login.
 Response request_code(Call& c) {
   auto form = parse_form(c.req);
@@ -101,11 +112,8 @@ Response request_code(Call& c) {
     return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
   if (email.empty() || email.size() > 254)
     return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, next);
-  std::string token = app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip);
-  tx.commit();
-  Response r = code_form(c, *v, 200, "", email, next, form_token);
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, token));
-  return r;
+  return code_requested(c, *v, tx, email, next, form_token,
+                        app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip));
 }
 
 // Registration: the account number and one of its contact addresses; a code is emailed to
@@ -132,11 +140,8 @@ Response register_post(Call& c) {
   if (email.empty() || email.size() > 254)
     return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, "");
   app::register_portal_user(v->ctx, field(form, "account_number"), email);
-  std::string token = app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip);
-  tx.commit();
-  Response r = code_form(c, *v, 200, "", email, base(*v) + "/profile", form_token);
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, token));
-  return r;
+  return code_requested(c, *v, tx, email, base(*v) + "/profile", form_token,
+                        app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip));
 }
 
 // A forgotten password: the account number and the login's email; a code is emailed (the
@@ -170,13 +175,9 @@ Response forgot_post(Call& c) {
     return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, "");
   if (email.empty() || email.size() > 254 || number.empty() || number.size() > 40)
     return forgot_form(*v, 400, render::phrase("portal_forgot_intro", v->page.lang), form_token, number, email);
-  std::string token =
-      app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip, number);
-  tx.commit();
-  Response r = code_form(c, *v, 200, "", email, base(*v) + "/profile?reset=1#login", form_token,
-                         "portal_forgot_sent");
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, token));
-  return r;
+  return code_requested(c, *v, tx, email, base(*v) + "/profile?reset=1#login", form_token,
+                        app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip, number),
+                        "portal_forgot_sent");
 }
 
 Response verify_code(Call& c) {
