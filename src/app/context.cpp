@@ -8,7 +8,7 @@ using store::Query;
 namespace {
 constexpr const char* kTenant =
     "SELECT id, name, currency, time_zone, test_mode, auto_finalize, remit_to, email, clock_now, "
-    "billing_inbox, billing_inbox_language FROM tenants WHERE id = ?";
+    "billing_inbox, billing_inbox_language, brand_color FROM tenants WHERE id = ?";
 constexpr const char* kStreams =
     "SELECT code, name, cadence, invoice_day, anchor_date, terms_kind, terms_days "
     "FROM streams WHERE tenant_id = ? ORDER BY code";
@@ -40,6 +40,7 @@ Tenant load_tenant(store::Db& db, int64_t tenant_id) {
     if (auto c = q.opt_text(8)) t.test_clock = parse_instant(*c);
     t.billing_inbox = q.text(9);
     t.billing_inbox_language = q.text(10);
+    t.brand_color = q.text(11);
   }
   Query q(db, kStreams, tenant_id);
   while (q.next()) {

@@ -32,6 +32,10 @@ struct Tenant {
   // Where staff read billing mail (the evening payment digest, D11); empty: `email`.
   std::string billing_inbox;
   std::string billing_inbox_language = "en";  // en | zh-CN: the digest's language
+  // "#rrggbb" behind white text on its portal, View & Pay pages and emails; empty: Remit's.
+  std::string brand_color;
+  static constexpr const char* kDefaultBrand = "#0b5cad";
+  std::string brand() const { return brand_color.empty() ? kDefaultBrand : brand_color; }
   std::vector<Stream> streams;
   const Stream* stream(const std::string& code) const {
     for (auto& s : streams)

@@ -1,7 +1,9 @@
 #include "app/tenants.h"
 
+#include <fmt/format.h>
 #include <sodium.h>
 
+#include <cmath>
 #include <regex>
 
 #include "app/accounts.h"
@@ -21,7 +23,7 @@ constexpr const char* kInsertStream =
     "terms_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdateTenant =
     "UPDATE tenants SET name = ?, time_zone = ?, remit_to = ?, email = ?, auto_finalize = ?, "
-    "billing_inbox = ?, billing_inbox_language = ? WHERE id = ?";
+    "billing_inbox = ?, billing_inbox_language = ?, brand_color = ? WHERE id = ?";
 constexpr const char* kUpdateStream =
     "UPDATE streams SET name = ?, invoice_day = ?, terms_kind = ?, terms_days = ? "
     "WHERE tenant_id = ? AND code = ?";
@@ -62,7 +64,29 @@ void validate_stream(const Stream& s, const std::string& f) {
     invalid(f + ".invoice_day", "must be 1..28");
 }
 
+std::string valid_brand_color(std::string c) {
+  static const std::regex hex_re("#[0-9a-fA-F]{6}");
+  if (c.empty()) return c;
+  if (!std::regex_match(c, hex_re)) invalid("brand_color", "must be a colour like #0b5cad, or \"\"");
+  for (char& ch : c) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (double ratio = contrast_with_white(c); ratio < 4.5)
+    invalid("brand_color", fmt::format("white text on {} has a contrast of {:.2f}:1; it must be at "
+                                       "least 4.5:1, so choose a darker colour", c, ratio));
+  return c;
+}
+
 }  // namespace
+
+double contrast_with_white(const std::string& hex) {
+  double lum = 0;
+  const double weight[] = {0.2126, 0.7152, 0.0722};
+  for (int i = 0; i < 3; ++i) {
+    double v = std::stoi(hex.substr(1 + 2 * i, 2), nullptr, 16) / 255.0;
+    v = v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    lum += weight[i] * v;
+  }
+  return 1.05 / (lum + 0.05);
+}
 
 int64_t create_tenant(store::Db& db, const Clock& clock, const NewTenant& t) {
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
@@ -129,8 +153,9 @@ Tenant update_tenant(Ctx& ctx, const TenantPatch& p) {
       invalid("billing_inbox_language", "must be en or zh-CN");
     t.billing_inbox_language = *p.billing_inbox_language;
   }
+  if (p.brand_color) t.brand_color = valid_brand_color(*p.brand_color);
   store::exec(ctx.db, kUpdateTenant, t.name, t.time_zone, t.remit_to, t.email, t.auto_finalize,
-              t.billing_inbox, t.billing_inbox_language, t.id);
+              t.billing_inbox, t.billing_inbox_language, t.brand_color, t.id);
   audit(ctx, "tenant.updated", "tenant", t.id);
   ctx.tenant = t;
   return t;

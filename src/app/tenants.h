@@ -29,9 +29,14 @@ struct TenantPatch {
   // The evening payment digest's address ("" unsets it: the digest goes to `email`) and
   // language (en | zh-CN); 400 naming the field when not valid.
   std::optional<std::string> billing_inbox, billing_inbox_language;
+  // "#rrggbb" (any case; stored lower case), dark enough for white text on it: a contrast of at
+  // least 4.5:1 (WCAG 2.2 AA), else 400 naming brand_color. "" goes back to Remit's colour.
+  std::optional<std::string> brand_color;
   std::optional<bool> auto_finalize;
 };
 Tenant update_tenant(Ctx& ctx, const TenantPatch& p);
+// The WCAG contrast ratio of white on "#rrggbb" (1 to 21).
+double contrast_with_white(const std::string& hex);
 
 struct StreamPatch {
   std::optional<std::string> name;

@@ -31,6 +31,7 @@ Response patch_tenant(Call& c) {
   p.auto_finalize = opt_bool(b, "auto_finalize");
   p.billing_inbox = opt_string(b, "billing_inbox", 254);
   p.billing_inbox_language = opt_enum(b, "billing_inbox_language", {"en", "zh-CN"});
+  p.brand_color = opt_string(b, "brand_color", 7);
   auto fee = opt_money(b, "paper_fee", 0, 10000);
   app::update_tenant(*c.ctx, p);
   if (fee) app::set_paper_fee(*c.ctx, *fee);

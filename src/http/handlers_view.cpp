@@ -44,6 +44,14 @@ Response page(int status, const std::string& html) {
   return r;
 }
 
+// What every page of a tenant's invoice shows: the catalog, the tenant's name and colour.
+json::object tenant_page(const app::Tenant& t, render::Lang lang) {
+  json::object d = notify::catalog(lang);
+  d["provider"] = t.name;
+  d["brand"] = t.brand();
+  return d;
+}
+
 Response message(int status, std::string_view key) {
   auto d = notify::catalog(render::Lang::En);
   d["message"] = render::phrase(key, render::Lang::En);
@@ -59,10 +67,9 @@ Response expired_page(Call& c, const app::ViewTarget& v, int status, bool sent, 
   if (inv.status == "draft") return message(404, "page_link_invalid");
   render::Lang lang = render::lang_of(app::get_account(ctx, inv.account_id).language);
   portal::FormToken token = portal::form_token(c.req);
-  auto d = notify::catalog(lang);
+  auto d = tenant_page(ctx.tenant, lang);
   d["title"] = fmt::format(fmt::runtime(render::phrase("page_invoice_title", lang)),
                            fmt::arg("number", inv.number_text()));
-  d["provider"] = ctx.tenant.name;
   d["sent"] = sent;
   d["action"] = "/view/" + c.param("token") + "/fresh-link";
   d["form_token"] = token.value;
@@ -99,10 +106,9 @@ Response view(Call& c) {
   auto& [tenant, acct, inv] = std::get<Loaded>(l);
   render::Lang lang = render::lang_of(acct.language);
   auto money = [&](Minor m) { return render::format_money(m, tenant.currency, lang); };
-  auto d = notify::catalog(lang);
+  auto d = tenant_page(tenant, lang);
   d["title"] = fmt::format(fmt::runtime(render::phrase("page_invoice_title", lang)),
                            fmt::arg("number", inv.number_text()));
-  d["provider"] = tenant.name;
   d["remit_to"] = tenant.remit_to;
   d["badge"] = render::status_badge(inv.status, lang) +
                (tenant.test_mode ? std::string(" ") + std::string(render::labels(lang).test_mode) : "");
@@ -142,8 +148,7 @@ app::PaymentRequest pay_request(const app::Invoice& inv, const std::string& card
 
 // What both pay pages show of the link's invoice.
 json::object pay_data(Call& c, const Loaded& l, render::Lang lang) {
-  json::object d = notify::catalog(lang);
-  d["provider"] = l.tenant.name;
+  json::object d = tenant_page(l.tenant, lang);
   d["number"] = l.invoice.number_text();
   d["back"] = "/view/" + c.param("token");
   return d;

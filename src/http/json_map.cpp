@@ -58,6 +58,7 @@ json::value to_json(const app::Tenant& t) {
   o["email"] = t.email;
   o["billing_inbox"] = t.billing_inbox;
   o["billing_inbox_language"] = t.billing_inbox_language;
+  o["brand_color"] = t.brand();
   json::array streams;
   for (auto& s : t.streams) streams.push_back(to_json(s));
   o["streams"] = std::move(streams);

@@ -41,12 +41,14 @@ constexpr const char* kSchemas = R"JSON({
   "email": {"type": "string"},
   "billing_inbox": {"type": "string", "description": "where the evening payment digest goes; empty: email"},
   "billing_inbox_language": {"type": "string", "enum": ["en", "zh-CN"]},
+  "brand_color": {"type": "string", "description": "#rrggbb: its portal's, View & Pay pages' and emails' colour"},
   "streams": {"type": "array", "items": {"$ref": "#/components/schemas/Stream"}}}},
 "TenantPatch": {"type": "object", "properties": {
   "name": {"type": "string"}, "time_zone": {"type": "string"}, "remit_to": {"type": "string"},
   "email": {"type": "string"}, "auto_finalize": {"type": "boolean"},
   "billing_inbox": {"type": "string", "description": "one email address for the evening payment digest; \"\" unsets it (the digest goes to email)"},
   "billing_inbox_language": {"type": "string", "enum": ["en", "zh-CN"], "description": "the digest's language"},
+  "brand_color": {"type": "string", "description": "#rrggbb behind white text (contrast at least 4.5:1) on the portal, View & Pay pages and emails; \"\" is Remit's own"},
   "paper_fee": {"allOf": [{"$ref": "#/components/schemas/Money"}],
                 "description": "charged per paper statement on the next invoice; 0 turns it off (max 100.00)"}}},
 "Account": {"type": "object", "properties": {

@@ -103,6 +103,7 @@ app::OutgoingMail finish(const app::Env& env, const app::Ctx& ctx, const app::Ou
                          std::vector<Attachment> attachments) {
   const app::Tenant& tenant = ctx.tenant;
   d["provider"] = tenant.name;
+  d["brand"] = tenant.brand();
   d["remit_to"] = tenant.remit_to;
   d["test_mode"] = tenant.test_mode;
   std::string data = json::serialize(d);

@@ -807,6 +807,8 @@ CREATE INDEX portal_identities_user ON portal_identities (tenant_id, user_id);
 )SQL",
     // 33: PostgreSQL only: the same, keyed by tenant first.
     rekey({"portal_oidc_providers", "portal_identities"}),
+    // 34: the tenant's colour on its portal, View & Pay pages and emails ('' is Remit's own).
+    "ALTER TABLE tenants ADD COLUMN brand_color TEXT NOT NULL DEFAULT '';",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

@@ -70,6 +70,7 @@ TEST(Upgrade, PopulatedDatabaseMigratesToLatest) {
         "ALTER TABLE tenants DROP COLUMN digest_through; "
         "ALTER TABLE tenants DROP COLUMN billing_inbox; "
         "ALTER TABLE tenants DROP COLUMN billing_inbox_language; "
+        "ALTER TABLE tenants DROP COLUMN brand_color; "
         "DELETE FROM counters WHERE name IN ('cheque_number', 'ach_trace'); "
 
         "ALTER TABLE payments DROP COLUMN receipt_to; DROP INDEX audit_guest_lookups; "

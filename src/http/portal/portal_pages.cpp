@@ -356,6 +356,24 @@ Handler asset(std::string name, std::string type) {
   };
 }
 
+// The tenant's colour over the stylesheet's (Tenant::brand_color), as a file: the pages' CSP
+// allows no inline style. Each colour has its own URL (?v=), so it may be cached for a day.
+Response brand_css(Call& c) {
+  std::optional<std::string> color;
+  {
+    store::Tx tx(*c.db, false);
+    store::Query q(*c.db, "SELECT brand_color FROM tenants WHERE portal_slug = ?", c.param("slug"));
+    if (q.next()) color = q.text(0);
+  }
+  if (!color) return not_found_page(c);
+  Response r;
+  r.content_type = "text/css; charset=utf-8";
+  r.body = ":root{--brand:" + app::Tenant{.brand_color = *color}.brand() + "}\n";
+  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
 }  // namespace
 
 void add_portal_routes(std::vector<Route>& t) {
@@ -365,6 +383,7 @@ void add_portal_routes(std::vector<Route>& t) {
   page("GET", "/portal.js", asset("portal.js", "text/javascript; charset=utf-8"), "the portal's script (print buttons)",
        Access::Public);
   page("GET", "/p/{slug}", home, "portal home");
+  page("GET", "/p/{slug}/brand.css", brand_css, "the tenant's colour");
   page("GET", "/p/{slug}/sign-in", sign_in_page, "portal sign-in");
   page("POST", "/p/{slug}/sign-in", sign_in, "portal sign-in");
   page("POST", "/p/{slug}/sign-in/code", request_code, "portal: email me a sign-in code");

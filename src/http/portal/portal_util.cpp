@@ -149,6 +149,8 @@ std::string render_page(const Page& p, std::string_view tmpl, json::object data)
   for (auto& [k, v] : data) d[k] = v;
   d["provider"] = p.provider;
   d["base"] = "/p/" + p.slug;
+  // Its own URL per colour, so a page never shows a colour the browser cached before a change.
+  if (!p.brand_color.empty()) d["brand_css"] = "/p/" + p.slug + "/brand.css?v=" + p.brand_color.substr(1);
   if (!p.user_email.empty()) {
     d["user_email"] = p.user_email;
     d["csrf"] = p.csrf;

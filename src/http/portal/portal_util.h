@@ -61,6 +61,7 @@ struct Page {
   render::Lang lang = render::Lang::En;
   std::string user_email, csrf;  // empty when signed out
   bool owner = false;            // the user manages the account's logins
+  std::string brand_color;       // the tenant's (#rrggbb), drawn by {base}/brand.css; "": Remit's
 };
 std::string render_page(const Page& p, std::string_view tmpl, boost::json::object data);
 

@@ -33,6 +33,7 @@ std::optional<Visit> visit(Call& c) {
     v.ctx.actor = "portal:" + v.session->user.email;
   }
   v.page.provider = v.ctx.tenant.name;
+  v.page.brand_color = v.ctx.tenant.brand_color;
   v.page.slug = c.param("slug");
   v.page.lang = lang_of_visit(c, acct ? &*acct : nullptr);
   if (auto* q = query_param(c.query, "lang")) v.set_lang = *q == "zh-CN" ? "zh-CN" : "en";
