@@ -180,6 +180,7 @@ DemoResult create_demo(store::Db& db, const Clock& clock, int n_accounts) {
     store::exec(db, "UPDATE tenants SET portal_slug = 'demo' WHERE id = ?", tid);
     {
       Ctx ctx = make_ctx(db, clock, tid, "demo");
+      update_tenant(ctx, {.brand_color = "#0f766e"});  // its own colour on the portal and emails
       Account first = get_account(ctx, accounts.at(0));
       out.portal_email = first.emails.at(0);
       add_portal_user(ctx, first.id, out.portal_email, "owner", kDemoPortalPassword);

@@ -1,6 +1,6 @@
 // The portal in Chromium (issue 10): a demo customer signs in with a password, sees the
 // balance due the API reports, opens an invoice and downloads its PDF, switches to Chinese,
-// signs out; a wrong password shows a clear error and signs nothing in. Every page passes
+// signs out; the pages wear the provider's colour; a wrong password shows a clear error and signs nothing in. Every page passes
 // axe-core with no serious or critical violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,6 +54,12 @@ test('a customer signs in, sees the balance due, opens an invoice, switches lang
   const balance = await demo.api(`/v1/accounts/${me.id}/balance`);
   const shown = (await page.locator('#balance-due').innerText()).replace(/[$,]/g, '');
   assert.equal(Math.round(Number(shown) * 100), balance.balance_due);
+  // The provider's colour (the demo sets its own), on the bar and the buttons.
+  const { brand_color: brand } = await demo.api('/v1/tenant');
+  assert.notEqual(brand, '#0b5cad');
+  const rgb = `rgb(${[1, 3, 5].map((i) => parseInt(brand.slice(i, i + 2), 16)).join(', ')})`;
+  assert.equal(await page.locator('header.bar').evaluate((e) => getComputedStyle(e).backgroundColor), rgb);
+  assert.equal(await page.locator('main a.button').first().evaluate((e) => getComputedStyle(e).backgroundColor), rgb);
   assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, 'home-en');
 
