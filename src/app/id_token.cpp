@@ -34,13 +34,8 @@ using Bn = std::unique_ptr<BIGNUM, Free<BIGNUM, BN_free>>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX, EVP_MD_CTX_free>>;
 using EcSig = std::unique_ptr<ECDSA_SIG, Free<ECDSA_SIG, ECDSA_SIG_free>>;
 
-std::string str(const json::object& o, std::string_view k) {
-  auto* v = o.if_contains(k);
-  return v && v->is_string() ? std::string(v->get_string()) : "";
-}
-
 std::string b64(const json::object& o, std::string_view k) {
-  auto v = detail::unbase64url(str(o, k));
+  auto v = detail::unbase64url(json_text(o, k));
   if (!v || v->empty()) refuse("key parameter " + std::string(k) + " is not base64url");
   return *v;
 }
@@ -70,7 +65,7 @@ Pkey rsa_key(const json::object& jwk) {
 }
 
 Pkey ec_key(const json::object& jwk) {
-  if (str(jwk, "crv") != "P-256") refuse("the provider's EC key is not P-256");
+  if (json_text(jwk, "crv") != "P-256") refuse("the provider's EC key is not P-256");
   std::string x = b64(jwk, "x"), y = b64(jwk, "y");
   if (x.size() != 32 || y.size() != 32) refuse("the provider's EC key is malformed");
   std::string point = "\x04" + x + y;
@@ -128,9 +123,14 @@ std::optional<int64_t> seconds(const json::object& o, std::string_view k) {
 }
 }  // namespace
 
+std::string json_text(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : "";
+}
+
 std::string id_token_kid(const std::string& jwt) {
   try {
-    return str(parse_part(split(jwt).header, "the header"), "kid");
+    return json_text(parse_part(split(jwt).header, "the header"), "kid");
   } catch (const Error&) {
     return "";
   }
@@ -141,7 +141,7 @@ json::object verify_id_token(const std::string& jwt, const json::object& jwks,
   if (kid_missing) *kid_missing = false;
   Parts p = split(jwt);
   json::object header = parse_part(p.header, "the header");
-  std::string alg = str(header, "alg"), kid = str(header, "kid");
+  std::string alg = json_text(header, "alg"), kid = json_text(header, "kid");
   if (alg != "RS256" && alg != "ES256") refuse("algorithm " + (alg.empty() ? "(none)" : alg) + " is not accepted");
   if (header.contains("crit")) refuse("it has critical header parameters");
   const std::string kty = alg == "RS256" ? "RSA" : "EC";
@@ -151,11 +151,11 @@ json::object verify_id_token(const std::string& jwt, const json::object& jwks,
   int candidates = 0;
   if (auto* keys = jwks.if_contains("keys"); keys && keys->is_array())
     for (auto& k : keys->as_array()) {
-      if (!k.is_object() || str(k.as_object(), "kty") != kty) continue;
+      if (!k.is_object() || json_text(k.as_object(), "kty") != kty) continue;
       const auto& o = k.as_object();
-      std::string use = str(o, "use");
+      std::string use = json_text(o, "use");
       if (!use.empty() && use != "sig") continue;
-      if (!kid.empty() ? str(o, "kid") == kid : true) {
+      if (!kid.empty() ? json_text(o, "kid") == kid : true) {
         jwk = &o;
         ++candidates;
       }
@@ -177,8 +177,8 @@ json::object verify_id_token(const std::string& jwt, const json::object& jwks,
     refuse("the signature does not verify");
 
   json::object claims = parse_part(p.payload, "the payload");
-  if (!check.issuer.empty() && str(claims, "iss") != check.issuer) refuse("another issuer");
-  if (str(claims, "sub").empty()) refuse("no subject");
+  if (!check.issuer.empty() && json_text(claims, "iss") != check.issuer) refuse("another issuer");
+  if (json_text(claims, "sub").empty()) refuse("no subject");
   bool ours = false;
   size_t audiences = 0;
   if (auto* aud = claims.if_contains("aud")) {
@@ -191,13 +191,13 @@ json::object verify_id_token(const std::string& jwt, const json::object& jwks,
     }
   }
   if (!ours) refuse("issued to another client");
-  if (audiences > 1 && str(claims, "azp") != check.client_id) refuse("issued to another client");
+  if (audiences > 1 && json_text(claims, "azp") != check.client_id) refuse("issued to another client");
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(check.now.time_since_epoch()).count();
   auto exp = seconds(claims, "exp"), iat = seconds(claims, "iat");
   int64_t skew = std::chrono::duration_cast<std::chrono::seconds>(kSkew).count();
   if (!exp || *exp + skew < now) refuse("expired");
   if (!iat || *iat - skew > now) refuse("issued in the future");
-  if (check.nonce.empty() || str(claims, "nonce") != check.nonce) refuse("not for this sign-in (nonce)");
+  if (check.nonce.empty() || json_text(claims, "nonce") != check.nonce) refuse("not for this sign-in (nonce)");
   return claims;
 }
 

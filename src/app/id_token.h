@@ -26,6 +26,9 @@ struct IdTokenCheck {
 boost::json::object verify_id_token(const std::string& jwt, const boost::json::object& jwks,
                                     const IdTokenCheck& check, bool* kid_missing = nullptr);
 
+// A string member of a token's, a key's or a provider's JSON: "" when absent or not a string.
+std::string json_text(const boost::json::object& o, std::string_view key);
+
 // The token's header "kid" (empty when none or unreadable), to pick the key set to fetch.
 std::string id_token_kid(const std::string& jwt);
 

@@ -70,11 +70,6 @@ std::string pct(std::string_view s) {
   return out;
 }
 
-std::string str(const json::object& o, std::string_view k) {
-  auto* v = o.if_contains(k);
-  return v && v->is_string() ? std::string(v->get_string()) : "";
-}
-
 [[noreturn]] void fail(const std::string& why) { throw Error(Code::Unauthenticated, why); }
 
 json::object fetch(Env& env, const OidcClient& c, HttpRequest r, const char* what) {
@@ -125,7 +120,7 @@ Metadata metadata(Env& env, const OidcClient& c, bool fresh_keys = false) {
   }
   std::string base = issuer.ends_with('/') ? issuer.substr(0, issuer.size() - 1) : issuer;
   json::object d = get(env, c, base + "/.well-known/openid-configuration", "the provider's discovery document");
-  Metadata m{str(d, "issuer"), str(d, "authorization_endpoint"), str(d, "token_endpoint"), str(d, "jwks_uri"), {}, now, now};
+  Metadata m{json_text(d, "issuer"), json_text(d, "authorization_endpoint"), json_text(d, "token_endpoint"), json_text(d, "jwks_uri"), {}, now, now};
   for (auto* u : {&m.authorization_endpoint, &m.token_endpoint, &m.jwks_uri})
     if (!https_or_test(*u, c.test_mode)) fail("the provider's discovery document lacks an https endpoint");
   // OpenID Connect Discovery 1.0, 4.3: the issuer it names is the one asked for (Microsoft's
@@ -215,7 +210,7 @@ OidcIdentity finish_oidc(Env& env, const OidcClient& c, const std::string& redir
            "&client_id=" + pct(c.provider.client_id) + "&code_verifier=" + pct(verifier);
   if (!c.secret.empty()) r.body += "&client_secret=" + pct(c.secret);
   json::object tokens = fetch(env, c, std::move(r), "the provider's token endpoint");
-  std::string id_token = str(tokens, "id_token");
+  std::string id_token = json_text(tokens, "id_token");
   if (id_token.empty()) fail("the provider returned no ID token");
   bool microsoft_template = m.issuer.find("{tenantid}") != std::string::npos;
   IdTokenCheck check{microsoft_template ? "" : m.issuer, c.provider.client_id, nonce, env.clock.now()};
@@ -233,13 +228,13 @@ OidcIdentity finish_oidc(Env& env, const OidcClient& c, const std::string& redir
 namespace detail {
 OidcIdentity identity_of(const std::string& kind, const std::string& expected_issuer,
                          const json::object& claims) {
-  std::string iss = str(claims, "iss"), email = str(claims, "email");
-  if (email.empty()) email = str(claims, "preferred_username");
+  std::string iss = json_text(claims, "iss"), email = json_text(claims, "email");
+  if (email.empty()) email = json_text(claims, "preferred_username");
   if (kind != "microsoft") {
     if (iss != expected_issuer) fail("ID token refused: another issuer");
-    return {iss, str(claims, "sub"), email};
+    return {iss, json_text(claims, "sub"), email};
   }
-  std::string tid = str(claims, "tid"), oid = str(claims, "oid");
+  std::string tid = json_text(claims, "tid"), oid = json_text(claims, "oid");
   if (tid.empty() || oid.empty()) fail("ID token refused: no tenant (tid) or object id (oid)");
   std::string want = expected_issuer;
   if (auto at = want.find("{tenantid}"); at != std::string::npos) want.replace(at, 10, tid);

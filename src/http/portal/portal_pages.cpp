@@ -52,29 +52,40 @@ Response sign_in_page(Call& c) {
   return sign_in_form(c, *v, 200, "", "", next ? *next : "");
 }
 
-Response sign_in(Call& c) {
+// A form of the signed-out pages (sign-in, code, registration, forgotten password) posted:
+// `handle(visit, tx, form)` answers in a write transaction, at a tenant's portal, once the form
+// is known to come from this site with the browser's form token (else the sign-in page says
+// the form expired).
+template <class F>
+Response signed_out_post(Call& c, F handle) {
   auto form = parse_form(c.req);
   store::Tx tx(*c.db, true);
   auto v = visit(c);
   if (!v) return not_found_page(c);
-  std::string email = field(form, "email"), next = field(form, "next");
   if (!form_posted(c.req, field(form, "form_token")))
-    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
-  if (app::sign_in_throttled(v->ctx, email, c.req.client_ip))
-    return sign_in_form(c, *v, 429, render::phrase("portal_sign_in_throttled", v->page.lang), email, next);
-  auto user = app::check_password(v->ctx, email, field(form, "password"));
-  if (!user) {
-    app::note_sign_in_failure(v->ctx, email);
+    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang),
+                        field(form, "email"), field(form, "next"));
+  return handle(*v, tx, form);
+}
+
+Response sign_in(Call& c) {
+  return signed_out_post(c, [&](Visit& v, store::Tx& tx, const QueryParams& form) {
+    std::string email = field(form, "email"), next = field(form, "next");
+    if (app::sign_in_throttled(v.ctx, email, c.req.client_ip))
+      return sign_in_form(c, v, 429, render::phrase("portal_sign_in_throttled", v.page.lang), email, next);
+    auto user = app::check_password(v.ctx, email, field(form, "password"));
+    if (!user) {
+      app::note_sign_in_failure(v.ctx, email);
+      tx.commit();
+      return sign_in_form(c, v, 200, render::phrase("portal_sign_in_failed", v.page.lang), email, next);
+    }
+    std::string token = app::start_session(v.ctx, user->id);
+    app::audit(v.ctx, "portal.signed_in", "portal_user", user->id, "password");
     tx.commit();
-    return sign_in_form(c, *v, 200, render::phrase("portal_sign_in_failed", v->page.lang), email,
-                        next);
-  }
-  std::string token = app::start_session(v->ctx, user->id);
-  app::audit(v->ctx, "portal.signed_in", "portal_user", user->id, "password");
-  tx.commit();
-  Response r = redirect(safe_next(*v, next));
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, token));
-  return r;
+    Response r = redirect(safe_next(v, next));
+    r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, token));
+    return r;
+  });
 }
 
 constexpr const char* kSignInCookie = "__Host-remit_signin";  // the code request's token
@@ -102,18 +113,13 @@ Response code_requested(Call& c, Visit& v, store::Tx& tx, const std::string& ema
 
 // "Email me a code": the same page whether or not the email has a login.
 Response request_code(Call& c) {
-  auto form = parse_form(c.req);
-  store::Tx tx(*c.db, true);
-  auto v = visit(c);
-  if (!v) return not_found_page(c);
-  std::string email = field(form, "email"), next = field(form, "next");
-  std::string form_token = field(form, "form_token");
-  if (!form_posted(c.req, form_token))
-    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
-  if (email.empty() || email.size() > 254)
-    return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, next);
-  return code_requested(c, *v, tx, email, next, form_token,
-                        app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip));
+  return signed_out_post(c, [&](Visit& v, store::Tx& tx, const QueryParams& form) {
+    std::string email = field(form, "email"), next = field(form, "next");
+    if (email.empty() || email.size() > 254)
+      return sign_in_form(c, v, 400, render::phrase("portal_code_wrong", v.page.lang), email, next);
+    return code_requested(c, v, tx, email, next, field(form, "form_token"),
+                          app::request_sign_in_code(v.ctx, c.svc.env.code_key(), email, c.req.client_ip));
+  });
 }
 
 // Registration: the account number and one of its contact addresses; a code is emailed to
@@ -130,18 +136,14 @@ Response register_page(Call& c) {
 }
 
 Response register_post(Call& c) {
-  auto form = parse_form(c.req);
-  store::Tx tx(*c.db, true);
-  auto v = visit(c);
-  if (!v) return not_found_page(c);
-  std::string email = field(form, "email"), form_token = field(form, "form_token");
-  if (!form_posted(c.req, form_token))
-    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, "");
-  if (email.empty() || email.size() > 254)
-    return sign_in_form(c, *v, 400, render::phrase("portal_code_wrong", v->page.lang), email, "");
-  app::register_portal_user(v->ctx, field(form, "account_number"), email);
-  return code_requested(c, *v, tx, email, base(*v) + "/profile", form_token,
-                        app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip));
+  return signed_out_post(c, [&](Visit& v, store::Tx& tx, const QueryParams& form) {
+    std::string email = field(form, "email");
+    if (email.empty() || email.size() > 254)
+      return sign_in_form(c, v, 400, render::phrase("portal_code_wrong", v.page.lang), email, "");
+    app::register_portal_user(v.ctx, field(form, "account_number"), email);
+    return code_requested(c, v, tx, email, base(v) + "/profile", field(form, "form_token"),
+                          app::request_sign_in_code(v.ctx, c.svc.env.code_key(), email, c.req.client_ip));
+  });
 }
 
 // A forgotten password: the account number and the login's email; a code is emailed (the
@@ -165,45 +167,36 @@ Response forgot_page(Call& c) {
 }
 
 Response forgot_post(Call& c) {
-  auto form = parse_form(c.req);
-  store::Tx tx(*c.db, true);
-  auto v = visit(c);
-  if (!v) return not_found_page(c);
-  std::string email = field(form, "email"), number = field(form, "account_number");
-  std::string form_token = field(form, "form_token");
-  if (!form_posted(c.req, form_token))
-    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, "");
-  if (email.empty() || email.size() > 254 || number.empty() || number.size() > 40)
-    return forgot_form(*v, 400, render::phrase("portal_forgot_intro", v->page.lang), form_token, number, email);
-  return code_requested(c, *v, tx, email, base(*v) + "/profile?reset=1#login", form_token,
-                        app::request_sign_in_code(v->ctx, c.svc.env.code_key(), email, c.req.client_ip, number),
-                        "portal_forgot_sent");
+  return signed_out_post(c, [&](Visit& v, store::Tx& tx, const QueryParams& form) {
+    std::string email = field(form, "email"), number = field(form, "account_number");
+    std::string form_token = field(form, "form_token");
+    if (email.empty() || email.size() > 254 || number.empty() || number.size() > 40)
+      return forgot_form(v, 400, render::phrase("portal_forgot_intro", v.page.lang), form_token, number, email);
+    return code_requested(c, v, tx, email, base(v) + "/profile?reset=1#login", form_token,
+                          app::request_sign_in_code(v.ctx, c.svc.env.code_key(), email, c.req.client_ip, number),
+                          "portal_forgot_sent");
+  });
 }
 
 Response verify_code(Call& c) {
-  auto form = parse_form(c.req);
-  store::Tx tx(*c.db, true);
-  auto v = visit(c);
-  if (!v) return not_found_page(c);
-  std::string next = field(form, "next"), email = field(form, "email");
-  std::string form_token = field(form, "form_token");
-  if (!form_posted(c.req, form_token))
-    return sign_in_form(c, *v, 403, render::phrase("portal_form_expired", v->page.lang), email, next);
-  std::string code = field(form, "code");
-  std::erase(code, ' ');
-  auto user = app::check_sign_in_code(v->ctx, c.svc.env.code_key(), cookie(c.req, kSignInCookie), code);
-  if (!user) {
-    tx.commit();  // the try is spent
-    return code_form(c, *v, 200, render::phrase("portal_code_wrong", v->page.lang), email, next,
-                     form_token);
-  }
-  std::string token = app::start_session(v->ctx, user->id);
-  app::audit(v->ctx, "portal.signed_in", "portal_user", user->id, "code");
-  tx.commit();
-  Response r = redirect(safe_next(*v, next));
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, token));
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, ""));
-  return r;
+  return signed_out_post(c, [&](Visit& v, store::Tx& tx, const QueryParams& form) {
+    std::string next = field(form, "next"), email = field(form, "email");
+    std::string code = field(form, "code");
+    std::erase(code, ' ');
+    auto user = app::check_sign_in_code(v.ctx, c.svc.env.code_key(), cookie(c.req, kSignInCookie), code);
+    if (!user) {
+      tx.commit();  // the try is spent
+      return code_form(c, v, 200, render::phrase("portal_code_wrong", v.page.lang), email, next,
+                       field(form, "form_token"));
+    }
+    std::string token = app::start_session(v.ctx, user->id);
+    app::audit(v.ctx, "portal.signed_in", "portal_user", user->id, "code");
+    tx.commit();
+    Response r = redirect(safe_next(v, next));
+    r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, token));
+    r.headers.emplace_back("Set-Cookie", set_cookie(kSignInCookie, ""));
+    return r;
+  });
 }
 
 Response sign_out(Call& c) {
