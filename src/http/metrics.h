@@ -17,7 +17,7 @@ class Metrics {
   double quantile_bound(const std::string& route, double q) const;
 
  private:
-  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5};
+  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.5, 1, 5};
   static constexpr int kNumBuckets = sizeof kBuckets / sizeof kBuckets[0];
   struct Histogram {
     long long buckets[kNumBuckets] = {};
