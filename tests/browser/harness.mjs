@@ -4,7 +4,7 @@
 // Screenshots go to REMIT_SCREENSHOTS when it names a folder (docs/screenshots is made so).
 import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,8 @@ export async function freePort() {
   return port;
 }
 
-// The demo provider served on a free port: { url, apiKey, login, password, stop() }. With
+// The demo provider served on a free port: { url, apiKey, login, password, api(), email(),
+// stop() }. With
 // { publicUrl: true } the port is chosen first and given as --public-url (links and the
 // OpenID Connect redirect address name it).
 export async function startDemo({ publicUrl = false } = {}) {
@@ -60,6 +61,21 @@ export async function startDemo({ publicUrl = false } = {}) {
       });
       if (!r.ok) throw new Error(`${p}: ${r.status} ${await r.text()}`);
       return r.json();
+    },
+    // The first match of `re` in an email the server's senders wrote to the outbox folder
+    // (quoted-printable's soft breaks undone), waiting up to 10 s: its first group, or the
+    // whole email when `re` has none.
+    async email(re) {
+      const outbox = path.join(dir, 'outbox');
+      for (let i = 0; i < 100; i++) {
+        for (const f of readdirSync(outbox)) {
+          const text = readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '');
+          const m = text.match(re);
+          if (m) return m[1] ?? text;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no email matches ${re}`);
     },
     stop() {
       proc.kill('SIGTERM');

@@ -2,7 +2,8 @@
 // run locally (npm oidc-provider): the tenant configures it through the API; a customer signed
 // in by password links the provider's account on the profile (the provider's own login and
 // consent pages), signs out and signs in with it alone; an account of the provider linked to
-// no login is turned away with a clear message. axe on every Remit page.
+// no login is turned away with a clear message; an invitation is accepted by signing in with
+// the provider, and works once. axe on every Remit page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo, launch, axeViolations, screenshot } from './harness.mjs';
@@ -80,5 +81,48 @@ test('a provider account linked to no login is turned away, and a forged callbac
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').innerText(), /did not work/);
   assert.equal((await context.cookies()).find((c) => c.name === '__Host-remit_session'), undefined);
+  await context.close();
+});
+
+test('an invitation is accepted by signing in with the provider, once', async () => {
+  const owner = await (await browser.newContext()).newPage();
+  await owner.goto(demo.url + '/p/demo/sign-in');
+  await owner.getByLabel('Email address', { exact: true }).fill(demo.login);
+  await owner.getByLabel('Password').fill(demo.password);
+  await owner.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await owner.getByRole('link', { name: 'Users' }).click();
+  await owner.getByLabel('Email address', { exact: true }).fill('idp.person@customer0.example');
+  await owner.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await owner.getByRole('button', { name: 'Send the invitation' }).click();
+  await owner.getByText('The invitation is on its way.').waitFor();
+  const link = (await demo.email(/^Accept the invitation: (http\S+)/m)).replace(/^http:\/\/[^/]+/, demo.url);
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  assert.match(await page.locator('main').innerText(), /with the login idp\.person@customer0\.example/);
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'invitation-oidc');
+  await page.getByRole('link', { name: 'Accept with Local IdP' }).click();
+  await page.waitForURL((u) => u.origin === idp.issuer);
+  await providerLogin(page, 'invited-person');
+  await page.locator('#balance-due').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0, 'a viewer, as invited');
+  assert.match(await page.locator('header').innerText(), /idp\.person@customer0\.example/);
+
+  // The owner sees the new login; the provider's account now signs in alone.
+  await owner.reload();
+  assert.match(await owner.locator('main').innerText(), /idp\.person@customer0\.example/);
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByRole('link', { name: 'Sign in with Local IdP' }).click();
+  await page.locator('#balance-due').waitFor();
+  assert.match(await page.locator('header').innerText(), /idp\.person@customer0\.example/);
+
+  // The link worked once: it now shows no way to accept.
+  await page.goto(link);
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /not valid/);
+  assert.equal(await page.getByRole('link', { name: 'Accept with Local IdP' }).count(), 0);
+  await owner.context().close();
   await context.close();
 });

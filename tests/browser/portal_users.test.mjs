@@ -5,8 +5,6 @@
 // the new password chosen on the profile, then signing in with it. axe on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { startDemo, launch, axeViolations, screenshot } from './harness.mjs';
 
 let demo, browser;
@@ -18,19 +16,6 @@ after(async () => {
   await browser?.close();
   demo?.stop();
 });
-
-// The first match of `re` in an email of the outbox folder, waiting for it to be written.
-async function fromEmail(re) {
-  const outbox = path.join(demo.dir, 'outbox');
-  for (let i = 0; i < 100; i++) {
-    for (const f of readdirSync(outbox)) {
-      const m = readFileSync(path.join(outbox, f), 'utf8').replace(/=\r\n/g, '').match(re);
-      if (m) return m[1];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no email matches ${re}`);
-}
 
 async function signIn(page, email, password) {
   await page.goto(demo.url + '/p/demo/sign-in');
@@ -52,7 +37,7 @@ test('an owner invites someone, who accepts and signs in; the owner changes the 
   assert.deepEqual(await axeViolations(owner), []);
   await screenshot(owner, 'users');
 
-  const link = await fromEmail(/^Accept the invitation: (http\S+)/m);
+  const link = await demo.email(/^Accept the invitation: (http\S+)/m);
   const invitee = await (await browser.newContext()).newPage();
   await invitee.goto(link.replace(/^http:\/\/[^/]+/, demo.url));
   assert.match(await invitee.locator('main').innerText(), /as Billing, with the login new\.person@customer0\.example/);
@@ -85,7 +70,7 @@ test('a forgotten password is replaced with the account number and an emailed co
   assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, 'forgot-password');
   await page.getByRole('button', { name: 'Email me a sign-in code' }).click();
-  const code = await fromEmail(/^Subject: (\d{6}) is your code to reset your password/m);
+  const code = await demo.email(/^Subject: (\d{6}) is your code to reset your password/m);
   await page.getByLabel('Sign-in code').fill(code);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByText('You are signed in: choose your new password below.').waitFor();

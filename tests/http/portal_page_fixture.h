@@ -4,9 +4,11 @@
 // $200 invoice and its owner's login, pages requested with cookies and forms, the session's
 // CSRF token read from a page.
 #include "app/accounts.h"
+#include "app/outbox.h"
 #include "app/portal_auth.h"
 #include "http/portal/portal_util.h"
 #include "http_fixture.h"
+#include "notify/email.h"
 
 namespace remit::http::testing {
 
@@ -80,6 +82,23 @@ class PortalPageTest : public RouterTest {
     EXPECT_EQ(t.status, 201) << t.body;
     std::string token(body(t).at("token").as_string());
     return create("/v1/accounts/" + std::to_string(account) + "/payment-methods", R"({"token":")" + token + "\"}");
+  }
+
+  // The latest email of `topic` as delivery composes it, quoted-printable soft breaks undone.
+  std::string last_email(const std::string& topic) {
+    int64_t id = store::one_int(*db_, "SELECT COALESCE(MAX(id), 0) FROM outbox WHERE topic = ?", topic);
+    if (id == 0) return "(no email)";
+    std::string data;
+    {
+      store::Tx tx(*db_, false);
+      app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
+      auto rows = app::list_outbox(ctx, {}, {.after = id - 1, .limit = 1}).items;
+      tx.commit();
+      if (rows.empty()) return "(gone)";
+      data = notify::compose_email(*db_, env_->env, rows[0]).data;
+    }
+    for (size_t at; (at = data.find("=\r\n")) != std::string::npos;) data.erase(at, 3);
+    return data;
   }
 
   int64_t acc_ = 0;

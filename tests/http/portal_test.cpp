@@ -35,22 +35,6 @@ class Portal : public PortalPageTest {
     EXPECT_EQ(r.status, 303) << r.body;
     return std::string(portal::kSessionCookie) + "=" + cookie_value(set_cookie(r, portal::kSessionCookie));
   }
-  // The latest email of `topic` as delivery composes it, quoted-printable soft breaks undone.
-  std::string last_email(const std::string& topic) {
-    int64_t id = store::one_int(*db_, "SELECT COALESCE(MAX(id), 0) FROM outbox WHERE topic = ?", topic);
-    if (id == 0) return "(no email)";
-    std::string data;
-    {
-      store::Tx tx(*db_, false);
-      app::Ctx ctx = app::make_ctx(*db_, clock_, tenant_.id, "test");
-      auto rows = app::list_outbox(ctx, {}, {.after = id - 1, .limit = 1}).items;
-      tx.commit();
-      if (rows.empty()) return "(gone)";
-      data = notify::compose_email(*db_, env_->env, rows[0]).data;
-    }
-    for (size_t at; (at = data.find("=\r\n")) != std::string::npos;) data.erase(at, 3);
-    return data;
-  }
   // The code in the latest sign-in email (from its subject).
   std::string last_code() {
     std::string data = last_email("portal_code");

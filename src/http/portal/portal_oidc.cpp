@@ -1,7 +1,7 @@
 // "Sign in with Microsoft" (or any OpenID Connect provider the tenant configured: app/oidc.h).
 // /oidc/<id>/start sends the browser to the provider; /oidc/callback comes back with the code.
-// What the flow must remember (provider, state, nonce, PKCE verifier, where to go next, and
-// for linking the login that asked) rides in a cookie signed with the code key, for 10
+// What the flow must remember (provider, state, nonce, PKCE verifier, where to go next, for
+// linking the login that asked, and for accepting an invitation its link's token) rides in a cookie signed with the code key, for 10
 // minutes, and is cleared at the callback. The state is compared in constant time; the
 // nonce is checked in the ID token; the verifier goes to the token endpoint.
 //
@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/oidc.h"
+#include "app/portal_users.h"
 #include "http/portal/portal_visit.h"
 
 namespace remit::http {
@@ -22,11 +23,13 @@ constexpr auto kFlowLife = std::chrono::minutes(10);
 struct Flow {
   int64_t tenant = 0, provider = 0, link_user = 0, expires = 0;  // link_user 0: signing in
   std::string state, nonce, verifier, next;
+  std::string invite;  // an invitation's token: accepting it
 };
 
 std::string flow_cookie(Call& c, const Flow& f) {
-  std::string body = fmt::format("{}.{}.{}.{}.{}.{}.{}.{}", f.tenant, f.provider, f.link_user, f.expires,
-                                 f.state, f.nonce, f.verifier, app::detail::base64url(f.next));
+  std::string body = fmt::format("{}.{}.{}.{}.{}.{}.{}.{}.{}", f.tenant, f.provider, f.link_user, f.expires,
+                                 f.state, f.nonce, f.verifier, app::detail::base64url(f.next),
+                                 app::detail::base64url(f.invite));
   return set_cookie(kOidcCookie, body + "." + app::detail::base64url(app::detail::mac(c.svc.env.code_key(), body)));
 }
 
@@ -44,17 +47,18 @@ std::optional<Flow> flow_of(Call& c, int64_t tenant) {
     if (end == std::string::npos) break;
     at = end + 1;
   }
-  if (p.size() != 8) return std::nullopt;
+  if (p.size() != 9) return std::nullopt;
   Flow f;
   try {
-    f = {std::stoll(p[0]), std::stoll(p[1]), std::stoll(p[2]), std::stoll(p[3]), p[4], p[5], p[6], ""};
+    f = {std::stoll(p[0]), std::stoll(p[1]), std::stoll(p[2]), std::stoll(p[3]), p[4], p[5], p[6], "", ""};
   } catch (const std::exception&) {
     return std::nullopt;
   }
-  auto next = app::detail::unbase64url(p[7]);
+  auto next = app::detail::unbase64url(p[7]), invite = app::detail::unbase64url(p[8]);
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  if (!next || f.tenant != tenant || f.expires < now) return std::nullopt;
+  if (!next || !invite || f.tenant != tenant || f.expires < now) return std::nullopt;
   f.next = *next;
+  f.invite = *invite;
   return f;
 }
 
@@ -63,14 +67,15 @@ std::string redirect_uri(Call& c, const Visit& v) {
 }
 
 // Sends the browser to the provider, remembering the flow.
-Response start(Call& c, Visit& v, const app::OidcClient& client, int64_t link_user, const std::string& next) {
+Response start(Call& c, Visit& v, const app::OidcClient& client, int64_t link_user, const std::string& next,
+               const std::string& invite = "") {
   int64_t provider_id = client.provider.id;
   app::OidcStart s = app::begin_oidc(c.svc.env, client, redirect_uri(c, v));
   auto expires = std::chrono::duration_cast<std::chrono::seconds>(
                      (std::chrono::system_clock::now() + kFlowLife).time_since_epoch()).count();
   Response r = redirect(s.url);
   r.headers.emplace_back("Set-Cookie", flow_cookie(c, {v.ctx.tenant.id, provider_id, link_user, expires,
-                                                       s.state, s.nonce, s.verifier, next}));
+                                                       s.state, s.nonce, s.verifier, next, invite}));
   return r;
 }
 
@@ -81,13 +86,16 @@ Response refused(Call& c, Visit& v, const char* phrase, const std::string& name)
   return r;
 }
 
-Response start_sign_in(Call& c) {
+// Signing in, or accepting an invitation (`invite`, its link's token, still valid) as the
+// provider's account: the login is made with no password when the provider vouches for it.
+Response start_from_page(Call& c, const std::string& invite) {
   std::optional<store::Tx> tx;
   tx.emplace(*c.db, false);
   auto v = visit(c);
   if (!v) return not_found_page(c);
   app::OidcClient client;
   try {
+    if (!invite.empty() && !app::find_invitation(v->ctx, c.svc.env.code_key(), invite)) not_found("invitation");
     client = app::oidc_client(v->ctx, c.svc.env.code_key(), id_param(c));
   } catch (const Error& e) {
     if (e.code != Code::NotFound) throw;
@@ -96,7 +104,7 @@ Response start_sign_in(Call& c) {
   tx.reset();  // the provider is asked outside any transaction
   auto* next = query_param(c.query, "next");
   try {
-    return finish(*v, start(c, *v, client, 0, safe_next(*v, next ? *next : "")));
+    return finish(*v, start(c, *v, client, 0, safe_next(*v, next ? *next : ""), invite));
   } catch (const Error& e) {
     if (e.code != Code::Unauthenticated) throw;
     spdlog::info("oidc: provider {} of tenant {} unreachable: {}", client.provider.id, v->ctx.tenant.id, e.what());
@@ -104,6 +112,9 @@ Response start_sign_in(Call& c) {
     return refused(c, *v, "portal_oidc_unavailable", client.provider.name);
   }
 }
+
+Response start_sign_in(Call& c) { return start_from_page(c, ""); }
+Response start_invited(Call& c) { return start_from_page(c, c.param("token")); }
 
 // Linking from the profile (signed in, with the session's CSRF token). The provider's
 // endpoints are usually cached; a first fetch happens inside this read transaction.
@@ -163,8 +174,25 @@ Response callback(Call& c) {
     }
     r = redirect(flow->next);
   } else {
-    auto user = app::user_of_identity(v->ctx, flow->provider, identity);
-    if (!user) return refused(c, *v, "portal_oidc_not_linked", client.provider.name);
+    std::optional<app::PortalUser> user;
+    if (!flow->invite.empty()) {  // nothing is kept unless both the login and its link are made
+      try {
+        user = app::accept_invitation(v->ctx, c.svc.env.code_key(), flow->invite, "");
+      } catch (const Error& e) {
+        if (e.code != Code::NotFound && e.code != Code::Conflict) throw;
+        return refused(c, *v, e.code == Code::NotFound ? "portal_invite_invalid" : "portal_invite_taken_oidc",
+                       client.provider.name);
+      }
+      try {
+        app::link_identity(v->ctx, user->id, flow->provider, identity);
+      } catch (const Error& e) {
+        if (e.code != Code::Conflict) throw;
+        return refused(c, *v, "portal_oidc_linked_elsewhere", client.provider.name);
+      }
+    } else {
+      user = app::user_of_identity(v->ctx, flow->provider, identity);
+      if (!user) return refused(c, *v, "portal_oidc_not_linked", client.provider.name);
+    }
     std::string token = app::start_session(v->ctx, user->id);
     app::audit(v->ctx, "portal.signed_in", "portal_user", user->id, "oidc:" + std::to_string(flow->provider));
     r = redirect(safe_next(*v, flow->next));
@@ -188,6 +216,8 @@ Response unlink(Call& c) {
 void add_portal_oidc_routes(std::vector<Route>& t) {
   auto page = [&](auto&&... a) { t.push_back(portal::page_route(a...)); };
   page("GET", "/p/{slug}/oidc/{id}/start", start_sign_in, "portal: sign in with an OpenID Connect provider");
+  page("GET", "/p/{slug}/invite/{token}/oidc/{id}", start_invited,
+       "portal: accept an invitation by signing in with an OpenID Connect provider");
   page("POST", "/p/{slug}/oidc/{id}/link", start_link, "portal: link an OpenID Connect account");
   page("GET", "/p/{slug}/oidc/callback", callback, "portal: back from the OpenID Connect provider");
   page("POST", "/p/{slug}/profile/identities/{id}/unlink", unlink, "portal: unlink an OpenID Connect account");

@@ -3,6 +3,7 @@
 // invitation (app/portal_users.h). The invitation's link opens /invite/<token>: accept (with
 // a password or none) and be signed in.
 #include "app/accounts.h"
+#include "app/oidc.h"
 #include "app/portal_users.h"
 #include "http/portal/portal_visit.h"
 
@@ -88,6 +89,13 @@ Response invite_form(Call& c, Visit& v, int status, std::string_view error, cons
     d["intro"] = fill_phrase("portal_invite_intro", v.page.lang,
                              {{"provider", v.ctx.tenant.name}, {"account", inv->account_name},
                               {"role", role}, {"email", inv->email}});
+    json::array providers;  // or accept as an account of the tenant's OpenID Connect providers
+    for (auto& p : app::list_oidc_providers(v.ctx))
+      providers.push_back(json::object{
+          {"name", fill_phrase("portal_invite_with", v.page.lang, {{"provider", p.name}})},
+          {"url", base(v) + "/invite/" + token + "/oidc/" + std::to_string(p.id)}});
+    d["has_providers"] = !providers.empty();
+    d["providers"] = std::move(providers);
   }
   if (!error.empty()) d["error"] = error;
   return finish(v, html(status, render_page(v.page, "portal_invite.html", d)));
