@@ -32,6 +32,8 @@ struct PaymentMethod {
   bool inherited = false;  // the parent's, shared with this account (in a child's list)
   std::string token;       // for the processor; never shown
 };
+// Cards and wallets: the kinds the tenant's per-transaction limit and convenience fee cover.
+inline bool digital(const std::string& kind) { return kind == "card" || kind == "wallet"; }
 
 struct NewPaymentMethod {
   int64_t account_id = 0;

@@ -52,7 +52,6 @@ std::vector<Part> load_parts(store::Db& db, int64_t tenant, int64_t group) {
   return out;
 }
 
-bool digital(const std::string& kind) { return kind == "card" || kind == "wallet"; }
 
 // What the request asks for, checked under the account's lock: the targets, the amount and
 // the parts with their methods and fees.

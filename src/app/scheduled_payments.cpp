@@ -5,6 +5,7 @@
 
 #include "app/accounts.h"
 #include "app/internal.h"
+#include "app/payment_policy.h"
 #include "app/processor_payments.h"
 #include "core/int_list.h"
 
@@ -21,17 +22,33 @@ ScheduledPayment read(Query& q) {
           q.text(5), q.text(6), q.opt_i64(7), q.text(8)};
 }
 
-// The day must be today or later, and on or before the earliest due date of the invoices.
-// Returns what the invoices owe now. REQUIRES: the account's lock.
-Minor check_plan(Ctx& ctx, int64_t account_id, const std::vector<int64_t>& invoice_ids,
-                 int64_t method_id, const std::string& run_on) {
+// The day must be today or later, and on or before the earliest due date of the invoices;
+// each invoice listed once, and in no other payment still scheduled (`self` aside).
+// Returns what the invoices owe now and the method. REQUIRES: the account's lock.
+struct Plan {
+  Minor owed = 0;
+  PaymentMethod method;
+};
+Plan check_plan(Ctx& ctx, int64_t account_id, const std::vector<int64_t>& invoice_ids,
+                int64_t method_id, const std::string& run_on, int64_t self = 0) {
   Date day = detail::require_date("run_on", run_on);
   if (day < ctx.today) invalid("run_on", "must be today or later");
   if (day > ctx.today + date::days{366}) invalid("run_on", "must be within a year");
-  usable_method(ctx, account_id, method_id, "method_id");
-  Minor owed = 0;
+  Plan plan{0, usable_method(ctx, account_id, method_id, "method_id")};
+  std::vector<std::pair<int64_t, std::string>> taken;  // invoice, the day it is scheduled on
+  Query others(ctx.db,
+               "SELECT invoice_ids, run_on FROM scheduled_payments WHERE tenant_id = ? AND account_id = ? "
+               "AND status = 'scheduled' AND id <> ?",
+               ctx.tenant.id, account_id, self);
+  while (others.next())
+    for (int64_t id : split_ints(others.text(0))) taken.emplace_back(id, others.text(1));
   for (size_t i = 0; i < invoice_ids.size(); ++i) {
     std::string f = fmt::format("invoice_ids[{}]", i);
+    if (std::find(invoice_ids.begin(), invoice_ids.begin() + i, invoice_ids[i]) != invoice_ids.begin() + i)
+      invalid(f, "the invoice is listed twice");
+    for (auto& [id, on] : taken)
+      if (id == invoice_ids[i])
+        invalid(f, "the invoice already has a payment scheduled on " + on + ": change or cancel that one");
     Query q(ctx.db,
             "SELECT amount_due, status, account_id, due_date FROM invoices WHERE tenant_id = ? AND id = ?",
             ctx.tenant.id, invoice_ids[i]);
@@ -39,9 +56,21 @@ Minor check_plan(Ctx& ctx, int64_t account_id, const std::vector<int64_t>& invoi
     if (q.text(1) != "open") invalid(f, "the invoice is not open");
     if (day > detail::require_date("due_date", q.text(3)))
       invalid("run_on", "must be on or before the invoice's due date " + q.text(3));
-    owed += q.i64(0);
+    plan.owed += q.i64(0);
   }
-  return owed;
+  return plan;
+}
+
+// More than 0; for invoices, no more than they owe; by card or wallet, within the tenant's
+// limit per transaction (the day's payment would be refused).
+void check_amount(Ctx& ctx, const Plan& plan, bool for_invoices, Minor amount) {
+  if (amount <= 0 || amount > kMaxAmount) invalid("amount", "must be more than 0");
+  if (for_invoices && amount > plan.owed)
+    invalid("amount", "must be at most what the invoices owe, " + minor_to_decimal(plan.owed));
+  Minor most = load_payment_policy(ctx.db, ctx.tenant.id).max_digital_amount;
+  if (digital(plan.method.kind) && amount > most)
+    invalid("amount", "a card or wallet payment is at most " + minor_to_decimal(most) +
+                          " (the tenant's payment rules); schedule a bank account, or pay in parts");
 }
 }  // namespace
 
@@ -56,10 +85,10 @@ ScheduledPayment schedule_payment(Ctx& ctx, const NewScheduledPayment& s) {
   if (a.billing_account_id != s.account_id)
     invalid("account_id", "the account is billed to its parent account; schedule it there");
   detail::lock_account(ctx, s.account_id);
-  Minor owed = check_plan(ctx, s.account_id, s.invoice_ids, s.method_id, s.run_on);
-  Minor amount = s.amount.value_or(owed);
-  if (amount <= 0 || amount > kMaxAmount)
-    invalid("amount", s.amount ? "must be more than 0" : "the invoices owe nothing: give an amount");
+  Plan plan = check_plan(ctx, s.account_id, s.invoice_ids, s.method_id, s.run_on);
+  Minor amount = s.amount.value_or(plan.owed);
+  if (!s.amount && amount <= 0) invalid("amount", "the invoices owe nothing: give an amount");
+  check_amount(ctx, plan, !s.invoice_ids.empty(), amount);
   int64_t id = store::one_int(
       ctx.db,
       "INSERT INTO scheduled_payments (tenant_id, account_id, method_id, invoice_ids, amount, "
@@ -78,11 +107,9 @@ ScheduledPayment update_scheduled_payment(Ctx& ctx, int64_t id, const ScheduledP
     precondition("a scheduled payment can change only before its day (it is " + s.status + ")");
   if (p.method_id) s.method_id = *p.method_id;
   if (p.run_on) s.run_on = *p.run_on;
-  if (p.amount) {
-    if (*p.amount <= 0 || *p.amount > kMaxAmount) invalid("amount", "must be more than 0");
-    s.amount = *p.amount;
-  }
-  check_plan(ctx, s.account_id, s.invoice_ids, s.method_id, s.run_on);
+  if (p.amount) s.amount = *p.amount;
+  Plan plan = check_plan(ctx, s.account_id, s.invoice_ids, s.method_id, s.run_on, id);
+  check_amount(ctx, plan, !s.invoice_ids.empty(), s.amount);
   store::exec(ctx.db,
               "UPDATE scheduled_payments SET method_id = ?, amount = ?, run_on = ? WHERE tenant_id = ? AND id = ?",
               s.method_id, s.amount, s.run_on, ctx.tenant.id, id);
@@ -129,27 +156,37 @@ int run_scheduled_payments(Caller& c) {
     r.request_key = fmt::format("scheduled-{}", s.id);
     r.channel = "scheduled";
     r.pre_authorized = true;
-    // Invoices paid in the meantime are no longer targets: the amount goes to what is open.
-    {
+    // Invoices paid in the meantime are no longer targets, and the payment is never more than
+    // the chosen invoices still owe: when they owe nothing it is skipped, not spent on others.
+    if (!r.invoice_ids.empty()) {
       store::Tx tx(c.db, false);
       std::vector<int64_t> open;
+      Minor owed = 0;
       for (auto id : r.invoice_ids) {
-        Query q(c.db, "SELECT status FROM invoices WHERE tenant_id = ? AND id = ?", c.tenant_id, id);
-        if (q.next() && q.text(0) == "open") open.push_back(id);
+        Query q(c.db, "SELECT status, amount_due FROM invoices WHERE tenant_id = ? AND id = ?", c.tenant_id, id);
+        if (q.next() && q.text(0) == "open" && q.i64(1) > 0) {
+          open.push_back(id);
+          owed += q.i64(1);
+        }
       }
       r.invoice_ids = open;
+      r.amount = std::min(s.amount, owed);
     }
     std::string status = "paid";
     std::optional<int64_t> payment;
-    try {
-      auto o = pay(c, r);
-      payment = o.parts.at(0).id;
-      if (o.status == "processing") continue;  // finished by the janitor; looked at tomorrow
-    } catch (const Error& e) {
-      if (!is_refusal(e)) throw;
-      spdlog::info("event=scheduled_payment_not_paid tenant={} id={} reason=\"{}\"", c.tenant_id,
-                   s.id, e.what());
-      status = "failed";
+    if (!s.invoice_ids.empty() && r.invoice_ids.empty()) {
+      status = "skipped";
+    } else {
+      try {
+        auto o = pay(c, r);
+        payment = o.parts.at(0).id;
+        if (o.status == "processing") continue;  // finished by the janitor; looked at tomorrow
+      } catch (const Error& e) {
+        if (!is_refusal(e)) throw;
+        spdlog::info("event=scheduled_payment_not_paid tenant={} id={} reason=\"{}\"", c.tenant_id,
+                     s.id, e.what());
+        status = "failed";
+      }
     }
     store::Tx tx(c.db, true);
     store::exec(c.db,

@@ -2,7 +2,8 @@
 // Scheduled payments (D9): a payment set for a day on or before the due date of the
 // invoices it pays (any day, for an amount on account), editable and cancellable until that
 // day; the daily job of that day pays it through app/processor_payments.h with the request
-// key scheduled-<id>, so a rerun after a crash pays it once.
+// key scheduled-<id>, so a rerun after a crash pays it once. An invoice is in one scheduled
+// payment at a time; the amount is at most what its invoices owe, on the day too.
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,8 @@ struct ScheduledPayment {
   std::vector<int64_t> invoice_ids;
   Minor amount = 0;
   std::string run_on;
-  std::string status;  // scheduled | paid | failed | cancelled
+  // scheduled | paid | failed | cancelled | skipped (its invoices were paid before its day)
+  std::string status;
   std::optional<int64_t> payment_id;
   std::string created_at;
 };

@@ -432,7 +432,7 @@ constexpr const char* kSchemas = R"JSON({
   "id": {"type": "integer"}, "account_id": {"type": "integer"}, "method_id": {"type": "integer"},
   "invoice_ids": {"type": "array", "items": {"type": "integer"}},
   "amount": {"$ref": "#/components/schemas/Money"}, "run_on": {"$ref": "#/components/schemas/Date"},
-  "status": {"type": "string", "enum": ["scheduled", "paid", "failed", "cancelled"]},
+  "status": {"type": "string", "enum": ["scheduled", "paid", "failed", "cancelled", "skipped"]},
   "payment_id": {"type": "integer", "nullable": true}, "created_at": {"type": "string"}}},
 "RefundNew": {"type": "object", "required": ["amount"], "properties": {
   "amount": {"$ref": "#/components/schemas/Money"}, "reason": {"type": "string"}}},

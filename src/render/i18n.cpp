@@ -277,6 +277,7 @@ constexpr Phrase kPhrases[] = {
     {"portal_scheduled_paid", "Paid", "已支付"},
     {"portal_scheduled_failed", "Not paid", "未支付"},
     {"portal_scheduled_cancelled", "Cancelled", "已取消"},
+    {"portal_scheduled_skipped", "Not needed: already paid", "无需付款：已支付"},
     {"portal_register", "Register", "注册"},
     {"portal_register_intro",
      "Enter your account number and an email address your bills go to. We will email a code to sign in; then set a password in your profile.",

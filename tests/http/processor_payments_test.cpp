@@ -449,6 +449,46 @@ TEST_F(Paying, AScheduledPaymentRunsOnItsDayAndCanChangeUntilThen) {
   EXPECT_EQ(sandbox("kind = 'charge'"), 1);
 }
 
+// Found by testing as a customer: the same invoice scheduled twice (or listed twice) was
+// charged twice, and a schedule whose invoice was paid meanwhile charged its amount to others.
+TEST_F(Paying, AScheduledPaymentNeverChargesMoreThanItsInvoicesOwe) {
+  int64_t m = card("4242424242424242");
+  std::string day = format_date(clock_day() + date::days{5});
+  auto schedule = [&](json::array invoices, std::optional<Minor> amount = std::nullopt) {
+    json::object o{{"method_id", m}, {"invoice_ids", invoices}, {"run_on", day}};
+    if (amount) o["amount"] = *amount;
+    return post("/v1/accounts/" + a_ + "/scheduled-payments", json::serialize(o));
+  };
+  EXPECT_EQ(error_field(schedule({inv_, inv_})), "invoice_ids[1]");
+  EXPECT_EQ(error_field(schedule({inv_}, due_ + 1)), "amount");
+  Response first = schedule({inv_});
+  ASSERT_EQ(first.status, 201) << first.body;
+  Response again = schedule({inv_});
+  EXPECT_EQ(again.status, 400);
+  EXPECT_EQ(error_field(again), "invoice_ids[0]");
+  EXPECT_NE(again.body.find("already has a payment scheduled on " + day), std::string::npos) << again.body;
+  std::string target = "/v1/scheduled-payments/" + std::to_string(body(first).at("id").as_int64());
+  EXPECT_EQ(error_field(call("PATCH", target, json::serialize(json::object{{"amount", due_ + 1}}))), "amount");
+  // By card, within the tenant's limit per transaction (the day's payment would be refused).
+  ASSERT_EQ(call("PATCH", "/v1/payment-policy", R"({"max_digital_amount":1000})").status, 200);
+  Response over = call("PATCH", target, R"({"amount":1001})");
+  EXPECT_EQ(error_field(over), "amount");
+  EXPECT_NE(over.body.find("at most 10.00"), std::string::npos) << over.body;
+  ASSERT_EQ(call("PATCH", "/v1/payment-policy", R"({"max_digital_amount":100000})").status, 200);
+
+  // Paid another way before the day: the schedule is skipped, nothing is charged, no credit.
+  ASSERT_EQ(post("/v1/payments", json::serialize(json::object{{"account_id", acc_}, {"amount", due_},
+                                                               {"method", "cheque"}, {"reference", "CHK-1"}}))
+                .status, 201);
+  ASSERT_EQ(invoice().at("status"), "paid");
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":5})").status, 200);
+  auto list = body(get("/v1/accounts/" + a_ + "/scheduled-payments")).at("data").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("status"), "skipped");
+  EXPECT_EQ(sandbox("kind = 'charge'"), 0);
+  EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), 0);
+}
+
 TEST_F(Paying, ARefundGoesBackToTheCardAndReopensWhatItPaidKeepingTheFee) {
   int64_t m = card("4242424242424242");
   Response r = pay({{"amount", due_ + 3000}, {"method_id", m}});  // 30.00 left as credit
