@@ -93,6 +93,8 @@ Minor amount_of(Ctx& ctx, const PaymentRequest& in, std::vector<int64_t>& target
   if (!in.amount && amount <= 0) invalid("amount", "nothing is due: give an amount");
   if (amount <= 0 || amount > kMaxAmount)
     invalid("amount", "must be between 0.01 and " + minor_to_decimal(kMaxAmount));
+  if (in.at_most_due && amount > due)
+    invalid("amount", due > 0 ? "is more than the amount due, " + minor_to_decimal(due) : "nothing is due");
   return amount;
 }
 

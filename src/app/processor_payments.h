@@ -50,6 +50,9 @@ struct PaymentRequest {
   // Autopay and scheduled payments were agreed in advance: the count of card payments in a
   // window (D5) does not apply to them (the per-transaction limit does).
   bool pre_authorized = false;
+  // A customer pays at most what is due (the chosen invoices', else the balance due), never
+  // credit by mistake; staff through the API may take more, kept as credit on the account.
+  bool at_most_due = false;
 };
 
 // What a payment would cost before it is confirmed (the fee shown first, D5).

@@ -143,6 +143,7 @@ app::PaymentRequest pay_request(const app::Invoice& inv, const std::string& card
   req.invoice_ids = {inv.id};
   req.token = card;
   req.channel = "view_link";
+  req.at_most_due = true;
   return req;
 }
 

@@ -221,6 +221,17 @@ TEST_F(Portal, PayingNeedsTheRoleTheTokenAndPaysOnce) {
   std::string inv = std::to_string(body(get("/v1/invoices?account_id=" + std::to_string(acc_))).at("data").as_array()[0].at("id").as_int64());
   std::string choice = "invoice=" + inv + "&method=t%3A" + token;
   EXPECT_EQ(page("POST", base() + "/pay", s, choice + "&csrf=wrong").status, 303);  // back to the form
+  // More than the invoice owes is refused (no credit by mistake), at review and at confirming.
+  for (std::string step : {"/pay", "/pay/confirm"}) {
+    Response over = page("POST", base() + step, s, choice + "&amount=200.01&csrf=" + csrf + "&key=" + std::string(43, 'k'));
+    EXPECT_EQ(over.status, 400) << step << ": " << over.body;
+    EXPECT_NE(over.body.find("more than the amount due, 200.00"), std::string::npos) << step;
+  }
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments"), 0);
+  // The amount as the page prints it ("$1,000.00" style) is read.
+  Response typed = page("POST", base() + "/pay", s, choice + "&amount=%24150.00&csrf=" + csrf);
+  EXPECT_EQ(typed.status, 200) << typed.body;
+  EXPECT_NE(typed.body.find("$151.75"), std::string::npos);
   Response review = page("POST", base() + "/pay", s, choice + "&csrf=" + csrf);
   ASSERT_EQ(review.status, 200) << review.body;
   EXPECT_NE(review.body.find("$201.75"), std::string::npos);  // $200 and the $1.75 fee

@@ -66,10 +66,14 @@ app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& er
   r.account_id = payer(v);
   r.invoice_ids = ch.invoices;
   r.channel = v.guest ? "guest" : "portal";
+  r.at_most_due = true;
   if (v.guest) r.receipt_email = v.guest->email;
   if (!ch.amount.empty()) {
     Minor m = 0;
-    if (!parse_decimal_minor(ch.amount, m) || m <= 0)
+    std::string typed = ch.amount;  // as the pages print amounts: "$1,616.70"
+    std::erase(typed, ',');
+    if (typed.starts_with('$')) typed.erase(0, 1);
+    if (!parse_decimal_minor(typed, m) || m <= 0)
       error = std::string(render::phrase("portal_pay_bad_amount", v.page.lang));
     else
       r.amount = m;
