@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/internal.h"
 #include "app/outbox.h"
 #include "app/payment_methods.h"
 #include "app/payment_policy.h"
+#include "app/portal_auth.h"
 
 namespace remit::app {
 using store::Query;
@@ -76,13 +79,16 @@ void validate_emails(const std::vector<std::string>& v, std::string_view field) 
   if (v.size() > 10) invalid(std::string(field), "at most 10 billing contacts");
   for (size_t i = 0; i < v.size(); ++i) {
     auto& e = v[i];
+    std::string f = field == "emails" ? fmt::format("emails[{}]", i) : std::string(field);
     auto at = e.find('@');
+    // Printable ASCII only (what every mail server takes), one @, a dot in the domain.
     bool ok = e.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < e.size() &&
-              e.find_first_of(" ,;<>\t\r\n") == std::string::npos &&
-              e.find('.', at) != std::string::npos;
-    if (!ok)
-      invalid(field == "emails" ? fmt::format("emails[{}]", i) : std::string(field),
-              "not a valid email address");
+              e.find('@', at + 1) == std::string::npos &&
+              std::all_of(e.begin(), e.end(), [](char c) { return c > 0x20 && c < 0x7F; }) &&
+              e.find_first_of(",;<>\"()[]\\") == std::string::npos && e.find('.', at) != std::string::npos;
+    if (!ok) invalid(f, "not a valid email address");
+    for (size_t j = 0; j < i; ++j)
+      if (detail::lower_email(v[j]) == detail::lower_email(e)) invalid(f, "the address is listed twice");
   }
 }
 

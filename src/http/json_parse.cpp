@@ -10,6 +10,7 @@
 
 #include "core/dates.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace remit::http {
 namespace {
@@ -66,6 +67,7 @@ std::optional<std::string> opt_string(const json::object& o, std::string_view f,
   auto& s = v->get_string();
   if (s.size() > max_len)
     invalid(name(f), fmt::format("{} must be at most {} characters", f, max_len));
+  if (!clean_text(s)) invalid(name(f), name(f) + " " + kUncleanText);
   return std::string(s);
 }
 
@@ -222,6 +224,7 @@ std::optional<std::vector<std::string>> opt_string_array(const json::object& o,
   for (auto& e : v->get_array()) {
     if (!e.is_string() || e.get_string().size() > 320)
       invalid(name(f), name(f) + " must be an array of strings");
+    if (!clean_text(e.get_string())) invalid(name(f), name(f) + " " + kUncleanText);
     out.emplace_back(e.get_string());
   }
   if (out.size() > 20) invalid(name(f), name(f) + " may hold at most 20 entries");

@@ -9,10 +9,12 @@
 #include <thread>
 
 #include "app/tenants.h"
+#include "core/text.h"
 #include "http/errors.h"
 #include "http/idempotency.h"
 #include "http/json_write.h"
 #include "http/openapi.h"
+#include "http/portal/portal_util.h"
 
 namespace remit::http {
 namespace {
@@ -190,9 +192,10 @@ bool Router::needs_db(const Request& req) const {
 Response Router::handle(const Request& req) const {
   auto t0 = std::chrono::steady_clock::now();
   std::string route = "unmatched";
+  bool page = false;
   Response r;
   try {
-    r = dispatch(req, route);
+    r = dispatch(req, route, page);
   } catch (const Error& e) {
     if (e.code == Code::Internal)
       spdlog::error("event=internal_error method={} route={} error=\"{}\"", req.method, route, e.what());
@@ -201,6 +204,9 @@ Response Router::handle(const Request& req) const {
     spdlog::error("event=internal_error method={} route={} error=\"{}\"", req.method, route, e.what());
     r = error_response(500, "internal", "internal error");
   }
+  // A browser asking for a page gets its error as a page, never as the API's JSON.
+  if (page && r.status >= 400 && r.content_type.starts_with("application/json"))
+    r = portal::error_page(req, r);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   metrics_.record(route, req.method, r.status, secs);
   // The access log names the route pattern, never the target: no ids or query strings.
@@ -209,11 +215,18 @@ Response Router::handle(const Request& req) const {
   return r;
 }
 
-Response Router::dispatch(const Request& req, std::string& route_label) const {
+Response Router::dispatch(const Request& req, std::string& route_label, bool& page) const {
+  std::string_view path(req.target);
+  page = path.starts_with("/p/") || path.starts_with("/view/");
   auto target = parse_target(req.target);
   if (!target) invalid("", "malformed request target");
+  for (auto& [name, value] : target->query)
+    if (!clean_text(name) || !clean_text(value)) invalid(clean_text(name) ? name : "", kUncleanText);
   auto m = match(req.method, target->segments);
-  if (m.route) route_label = m.route->pattern;
+  if (m.route) {
+    route_label = m.route->pattern;
+    page = !m.route->api;
+  }
   if (!m.route) {
     if (m.allowed.empty()) return error_response(404, "not_found", "no such route");
     Response r = error_response(405, "method_not_allowed",

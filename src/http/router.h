@@ -116,7 +116,8 @@ class Router {
 
  private:
   // `route` is set to the matched pattern (for metrics and the access log).
-  Response dispatch(const Request& req, std::string& route) const;
+  // `page`: the request is for a page (a route with api false, or a path under /p/ or /view/).
+  Response dispatch(const Request& req, std::string& route, bool& page) const;
   Response run_in_tx(const Route& route, Call& call, const std::string& token) const;
   Response run_own_tx(const Route& route, Call& call, const std::string& token) const;
 

@@ -375,6 +375,7 @@ constexpr Phrase kPhrases[] = {
      "尝试次数过多。请等待 15 分钟，或使用发送到您邮箱的验证码登录。"},
     {"portal_form_expired", "This form has expired. Please try again.", "此表单已过期，请重试。"},
     {"portal_not_found_title", "Not found", "未找到"},
+    {"portal_error_title", "This request could not be used", "无法处理此请求"},
     {"portal_not_found", "There is no such page here.", "此处没有该页面。"},
     {"portal_balance_due", "Balance due", "应付余额"},
     {"portal_child_accounts", "Child accounts", "子账户"},

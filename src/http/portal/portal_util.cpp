@@ -2,9 +2,11 @@
 
 #include <sodium.h>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "notify/email.h"
 #include "notify/email_parts.h"
 
@@ -101,9 +103,12 @@ QueryParams parse_form(const Request& r) {
     auto end = s.find('&');
     std::string_view part = s.substr(0, end);
     auto eq = part.find('=');
-    if (!part.empty())
+    if (!part.empty()) {
       out.emplace_back(decode(part.substr(0, eq)),
                        eq == std::string_view::npos ? "" : decode(part.substr(eq + 1)));
+      if (!clean_text(out.back().first) || !clean_text(out.back().second))
+        invalid(clean_text(out.back().first) ? out.back().first : "", kUncleanText);
+    }
     if (out.size() > 100) invalid("", "too many form fields");
     if (end == std::string_view::npos) break;
     s.remove_prefix(end + 1);
@@ -162,6 +167,28 @@ std::string render_page(const Page& p, std::string_view tmpl, json::object data)
   d["other_lang"] = p.lang == render::Lang::ZhCN ? "en" : "zh-CN";
   d["other_lang_name"] = p.lang == render::Lang::ZhCN ? "English" : "中文";
   return notify::render_template("portal_layout.html", json::value(std::move(d)));
+}
+
+Response error_page(const Request& req, const Response& json) {
+  Page p;
+  p.provider = "Remit";
+  p.lang = render::lang_of(cookie(req, "__Host-remit_lang"));
+  std::string message;
+  try {
+    json::value body = json::parse(json.body);
+    auto& e = body.at("error").as_object();
+    message = std::string(e.at("message").as_string());
+    if (auto* f = e.if_contains("field"); f && f->is_string() && !f->get_string().empty())
+      message = std::string(f->get_string()) + ": " + message;
+  } catch (const std::exception&) {
+  }
+  bool missing = json.status == 404;
+  p.title = std::string(render::phrase(missing ? "portal_not_found_title" : "portal_error_title", p.lang));
+  if (missing) message = render::phrase("portal_not_found", p.lang);
+  Response r = html(json.status, render_page(p, "portal_message.html", {{"message", message}}));
+  for (auto& h : json.headers)
+    if (h.first == "Allow" || h.first == "Retry-After") r.headers.push_back(h);
+  return r;
 }
 
 }  // namespace remit::http::portal

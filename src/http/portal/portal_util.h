@@ -65,4 +65,8 @@ struct Page {
 };
 std::string render_page(const Page& p, std::string_view tmpl, boost::json::object data);
 
+// The API's JSON error (`json`: {"error":{"message","field"}}) as a page of the same status,
+// in the browser's chosen language, for requests of pages (the router's last step).
+Response error_page(const Request& req, const Response& json);
+
 }  // namespace remit::http::portal

@@ -1,5 +1,7 @@
 #include "http/portal/portal_visit.h"
 
+#include <algorithm>
+
 #include "app/accounts.h"
 #include "app/invoices.h"
 
@@ -52,7 +54,8 @@ Response finish(Visit& v, Response r) {
 
 std::string safe_next(const Visit& v, const std::string& next) {
   std::string b = base(v) + "/";
-  if (next.starts_with(b) && next.find("//", 1) == std::string::npos &&
+  bool plain = std::all_of(next.begin(), next.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+  if (plain && next.starts_with(b) && next.find("//", 1) == std::string::npos &&
       next.find('\\') == std::string::npos && next.find("/..") == std::string::npos)
     return next;
   return b;

@@ -1,0 +1,104 @@
+// Bad input, as an attacker sends it (found by testing the portal that way): invalid UTF-8,
+// NUL and other control characters in forms, query strings and JSON are refused with a 400
+// naming the field and change nothing (they broke invoice PDFs, emails and JSON answers);
+// email addresses are printable ASCII with one @, each listed once; a page's error is a page,
+// never the API's JSON.
+#include "portal_page_fixture.h"
+
+namespace remit::http::testing {
+namespace {
+
+class PortalInput : public PortalPageTest {
+ protected:
+  static bool is_html(const Response& r) { return r.content_type.starts_with("text/html"); }
+  std::string contacts() {
+    return json::serialize(body(get("/v1/accounts/" + std::to_string(acc_))).at("emails"));
+  }
+};
+
+TEST_F(PortalInput, ControlCharactersAndInvalidUtf8InAFormChangeNothing) {
+  std::string s = session();
+  std::string before = contacts();
+  for (std::string bad : {"emails=%FF%FE%40x.example", "emails=a%00b%40x.example", "address=%C0%AFroad",
+                          "address=1%1B%5B31m+Main", "emails=caf%C3"}) {
+    Response r = page("POST", base() + "/profile", s, "csrf=" + csrf(s) + "&" + bad + "&paperless=1&language=en",
+                      "https://portal.example");
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body.substr(0, 300);
+    EXPECT_TRUE(is_html(r)) << bad;
+    EXPECT_TRUE(has(r, bad.substr(0, bad.find('=')) + ": must be UTF-8 text without control characters")) << bad;
+  }
+  EXPECT_EQ(contacts(), before);
+  // The invoice's PDF still renders.
+  Response pdf = page("GET", base() + "/invoices/" + std::to_string(first_invoice()) + "/pdf", s);
+  EXPECT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
+}
+
+TEST_F(PortalInput, EmailAddressesArePrintableAsciiWithOneAtEachListedOnce) {
+  std::string id = "/v1/accounts/" + std::to_string(acc_);
+  struct Bad {
+    std::string emails, field;
+  };
+  for (const Bad& b : std::vector<Bad>{{R"(["a\u0000b@x.example"])", "emails"},
+                                       {R"(["a@@x.example"])", "emails[0]"},
+                                       {R"(["é@x.example"])", "emails[0]"},
+                                       {R"(["a@x.example","b@x.example","A@X.example"])", "emails[2]"},
+                                       {R"(["a(b)@x.example"])", "emails[0]"}}) {
+    Response r = call("PATCH", id, R"({"emails":)" + b.emails + "}");
+    EXPECT_EQ(r.status, 400) << b.emails << ": " << r.body;
+    EXPECT_EQ(error_field(r), b.field) << b.emails;
+  }
+  EXPECT_EQ(contacts(), R"(["bob@example.com"])");
+  Response name = call("PATCH", id, R"({"name":"Bob\u0000Evil"})");
+  EXPECT_EQ(name.status, 400);
+  EXPECT_EQ(error_field(name), "name");
+
+  // An invitation to an address with a NUL is refused, and nothing waits.
+  std::string s = session();
+  Response inv = page("POST", base() + "/users/invite", s, "csrf=" + csrf(s) + "&email=a%00%40b.example&role=viewer",
+                      "https://portal.example");
+  EXPECT_EQ(inv.status, 400);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM portal_invitations"), 0);
+}
+
+TEST_F(PortalInput, APagesErrorIsAPage) {
+  for (std::string path : {"/nothing", "/%2e%2e/%2e%2e/v1/tenant", "/invoices/1/nothing"}) {
+    Response r = page("GET", base() + path, "");
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_TRUE(is_html(r)) << path << ": " << r.body;
+    EXPECT_TRUE(has(r, "There is no such page here.")) << path;
+  }
+  // A query string with a NUL or a stray byte: 400, as a page.
+  for (std::string q : {"?next=%00", "?next=%FF%FE", "?lang=%00"}) {
+    Response r = page("GET", base() + "/sign-in" + q, "");
+    EXPECT_EQ(r.status, 400) << q;
+    EXPECT_TRUE(is_html(r)) << q;
+    EXPECT_FALSE(has(r, std::string(1, '\0'))) << q;
+  }
+  // A form sent as JSON.
+  Request json_form;
+  json_form.method = "POST";
+  json_form.target = base() + "/sign-in";
+  json_form.body = R"({"email":"bob@example.com"})";
+  json_form.content_type = "application/json";
+  json_form.host = "portal.example";
+  Response r = router_->handle(json_form);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(is_html(r));
+  EXPECT_TRUE(has(r, "a form must be sent as application/x-www-form-urlencoded"));
+  // The API still answers JSON.
+  EXPECT_EQ(get("/v1/nothing").content_type.substr(0, 16), "application/json");
+}
+
+TEST_F(PortalInput, NextWithAControlCharacterGoesHome) {
+  Response f = page("GET", base() + "/sign-in", "");
+  std::string token = cookie_value(set_cookie(f, portal::kFormCookie));
+  Response r = page("POST", base() + "/sign-in", std::string(portal::kFormCookie) + "=" + token,
+                    "form_token=" + token + "&email=bob%40example.com&password=correct+horse+battery&next=" +
+                        "%2Fp%2F" + slug_ + "%2F%09%2Fevil");
+  EXPECT_EQ(r.status, 303) << r.body.substr(0, 200);
+  EXPECT_EQ(location(r), base() + "/") << "a tab is allowed in a form, but never in a Location";
+}
+
+}  // namespace
+}  // namespace remit::http::testing
