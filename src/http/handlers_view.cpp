@@ -27,6 +27,7 @@ void harden(Response& r) {
   r.headers.emplace_back("Content-Security-Policy",
                          "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
                          "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Frame-Options", "DENY");  // for browsers without frame-ancestors
   // same-origin: the token in the path never leaves the site, and the page's own form
   // posts keep their Origin (no-referrer would send "Origin: null").
   r.headers.emplace_back("Referrer-Policy", "same-origin");

@@ -193,6 +193,7 @@ constexpr Phrase kPhrases[] = {
      "如果 {email} 在此有登录账户，6 位验证码已发送至该邮箱。验证码仅可使用一次，10 分钟内有效。"},
     {"portal_code", "Sign-in code", "验证码"},
     {"portal_code_email", "Email address for the code", "接收验证码的邮箱"},
+    {"portal_code_format", "Enter the 6 digits of the code, as the email shows them.", "请输入邮件中的 6 位数字验证码。"},
     {"portal_code_wrong", "That code is not right, or it has expired or been used. Try again, or ask for a new code.",
      "验证码不正确、已过期或已使用。请重试，或请求新的验证码。"},
     {"portal_code_again", "Send a new code", "重新发送验证码"},

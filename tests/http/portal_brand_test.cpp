@@ -55,6 +55,9 @@ TEST_F(PortalBrand, EveryPortalPageLinksTheTenantsColour) {
   ASSERT_EQ(file.status, 200);
   EXPECT_EQ(file.content_type, "text/css; charset=utf-8");
   EXPECT_EQ(file.body, ":root{--brand:#7a1f5c}\n");
+  EXPECT_EQ(*file.header("Cache-Control"), "public, max-age=86400");
+  // Another colour's URL is not cached: it could be warmed before the tenant picks that colour.
+  EXPECT_EQ(*page("GET", base() + "/brand.css?v=123456", "").header("Cache-Control"), "no-cache");
 
   // Each tenant its own; a slug no tenant has is not found.
   auto other = make_tenant(*db_, clock_, "Other Co");
@@ -82,6 +85,7 @@ TEST_F(PortalBrand, TheViewAndPayPageAndTheInvoiceEmailUseIt) {
   Response view = page("GET", "/view/" + token, "");
   ASSERT_EQ(view.status, 200) << view.body;
   EXPECT_TRUE(has(view, "background:#7a1f5c"));
+  EXPECT_EQ(*view.header("X-Frame-Options"), "DENY");
   EXPECT_FALSE(has(view, "#0b5cad"));
 
   std::string mail = last_email("invoice");

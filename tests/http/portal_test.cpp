@@ -2,6 +2,8 @@
 // their flags, one answer for a wrong password and an unknown email, a new session token
 // at each sign-in, CSRF on every form, the `next` redirect kept inside the portal, pages
 // scoped to the user's accounts and tenant, idle timeout, sign out everywhere.
+#include <fmt/format.h>
+
 #include "app/accounts.h"
 #include "app/outbox.h"
 #include "app/portal_auth.h"
@@ -293,10 +295,16 @@ TEST_F(Portal, ACodeByEmailSignsInOnceForThisBrowserOnly) {
   EXPECT_NE(set_cookie(ok, portal::kSessionCookie), "");
   EXPECT_EQ(set_cookie(verify(code, signin), portal::kSessionCookie), "");  // used once
 
-  // Five wrong tries end a request, even before the right code.
+  // Five wrong tries end a request, even before the right code. What is not 6 digits spends
+  // no try; full-width digits (a Chinese keyboard's) and spaces are read as typed.
   Response again = request("bob%40example.com");
   signin = "__Host-remit_signin=" + cookie_value(set_cookie(again, "__Host-remit_signin"));
   code = last_code();
+  for (std::string malformed : {std::string(), std::string("12345"), std::string(100, '1'), std::string("12345%00"), std::string("abcdef")}) {
+    Response r = verify(malformed, signin);
+    EXPECT_EQ(r.status, 400) << malformed;
+  }
+  EXPECT_TRUE(verify("12345%00", signin).content_type.starts_with("text/html"));
   std::string wrong = code == "000000" ? "111111" : "000000";
   for (int i = 0; i < 5; ++i) {
     Response r = verify(wrong, signin);
@@ -316,6 +324,15 @@ TEST_F(Portal, ACodeByEmailSignsInOnceForThisBrowserOnly) {
   int64_t before = emails();
   for (int i = 0; i < 4; ++i) EXPECT_EQ(request("bob%40example.com").status, 200);
   EXPECT_EQ(emails(), before + 3);
+
+  // Typed on a Chinese keyboard: full-width digits, with a space, sign in.
+  advance_minutes(16);
+  again = request("bob%40example.com");
+  signin = "__Host-remit_signin=" + cookie_value(set_cookie(again, "__Host-remit_signin"));
+  code = last_code();
+  std::string wide;
+  for (char d : code) wide += fmt::format("%EF%BC%{:02X}", 0x90 + (d - '0')) + (wide.empty() ? "+" : "");
+  EXPECT_EQ(verify(wide, signin).status, 303) << wide;
 }
 
 // View & Pay (C6): the link's page pays its one invoice with a card from the hosted form; a

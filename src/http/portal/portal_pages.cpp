@@ -178,11 +178,28 @@ Response forgot_post(Call& c) {
   });
 }
 
+// The code as typed: spaces dropped, full-width digits (a Chinese keyboard's) made ASCII.
+std::string typed_code(const std::string& typed) {
+  std::string out;
+  for (size_t i = 0; i < typed.size(); ++i) {
+    if (typed.compare(i, 2, "\xEF\xBC") == 0 && i + 2 < typed.size() &&
+        static_cast<unsigned char>(typed[i + 2]) >= 0x90 && static_cast<unsigned char>(typed[i + 2]) <= 0x99) {
+      out += static_cast<char>('0' + (static_cast<unsigned char>(typed[i + 2]) - 0x90));
+      i += 2;
+    } else if (typed[i] != ' ') {
+      out += typed[i];
+    }
+  }
+  return out;
+}
+
 Response verify_code(Call& c) {
   return signed_out_post(c, [&](Visit& v, store::Tx& tx, const QueryParams& form) {
     std::string next = field(form, "next"), email = field(form, "email");
-    std::string code = field(form, "code");
-    std::erase(code, ' ');
+    std::string code = typed_code(field(form, "code"));
+    if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos)  // no try spent
+      return code_form(c, v, 400, render::phrase("portal_code_format", v.page.lang), email, next,
+                       field(form, "form_token"));
     auto user = app::check_sign_in_code(v.ctx, c.svc.env.code_key(), cookie(c.req, kSignInCookie), code);
     if (!user) {
       tx.commit();  // the try is spent
@@ -361,8 +378,13 @@ Response brand_css(Call& c) {
   if (!color) return not_found_page(c);
   Response r;
   r.content_type = "text/css; charset=utf-8";
-  r.body = ":root{--brand:" + app::Tenant{.brand_color = *color}.brand() + "}\n";
-  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  std::string brand = app::Tenant{.brand_color = *color}.brand();
+  r.body = ":root{--brand:" + brand + "}\n";
+  // Only the current colour's URL is cached: a cache warmed with another v would keep serving
+  // the old colour once the tenant picks that one.
+  auto* v = query_param(c.query, "v");
+  bool current = v && *v == brand.substr(1);
+  r.headers.emplace_back("Cache-Control", current ? "public, max-age=86400" : "no-cache");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }
