@@ -133,6 +133,19 @@ TEST_F(Portal, FormsNeedTheirTokenAndThisSite) {
   Response out = page("POST", base() + "/sign-out", s, "csrf=" + csrf);
   EXPECT_EQ(location(out), base() + "/sign-in");
   EXPECT_EQ(page("GET", base() + "/", s).status, 303);
+
+  // A signed-in form with a wrong token, or from another site, says it changed nothing.
+  s = session();
+  std::string good = hidden(page("GET", base() + "/profile", s), "csrf");
+  std::string profile = "emails=new%40example.com&paperless=1&language=en&csrf=";
+  for (auto [token, origin] : std::vector<std::pair<std::string, std::string>>{
+           {"wrong", ""}, {"", ""}, {good, "https://evil.example"}}) {
+    Response r = page("POST", base() + "/profile", s, profile + token, origin);
+    EXPECT_EQ(r.status, 403) << token << " " << origin;
+    EXPECT_NE(r.body.find("This form has expired or did not come from this site, so nothing was changed"),
+              std::string::npos);
+  }
+  EXPECT_EQ(http::testing::RouterTest::body(get("/v1/accounts/" + std::to_string(acc_))).at("emails").as_array()[0], "bob@example.com");
 }
 
 TEST_F(Portal, NextStaysInsideThePortal) {
@@ -222,7 +235,9 @@ TEST_F(Portal, PayingNeedsTheRoleTheTokenAndPaysOnce) {
   std::string csrf = form.body.substr(at + 19, form.body.find('"', at + 19) - at - 19);
   std::string inv = std::to_string(body(get("/v1/invoices?account_id=" + std::to_string(acc_))).at("data").as_array()[0].at("id").as_int64());
   std::string choice = "invoice=" + inv + "&method=t%3A" + token;
-  EXPECT_EQ(page("POST", base() + "/pay", s, choice + "&csrf=wrong").status, 303);  // back to the form
+  Response forged = page("POST", base() + "/pay", s, choice + "&csrf=wrong");
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_NE(forged.body.find("nothing was changed"), std::string::npos);
   // More than the invoice owes is refused (no credit by mistake), at review and at confirming.
   for (std::string step : {"/pay", "/pay/confirm"}) {
     Response over = page("POST", base() + step, s, choice + "&amount=200.01&csrf=" + csrf + "&key=" + std::string(43, 'k'));

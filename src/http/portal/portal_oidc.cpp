@@ -121,8 +121,7 @@ Response start_invited(Call& c) { return start_from_page(c, c.param("token")); }
 Response start_link(Call& c) {
   auto form = parse_form(c.req);
   return signed_in(c, false, [&](Visit& v) {
-    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf))
-      return redirect(base(v) + "/profile");
+    if (auto refused = refuse_form(c, v, form)) return *refused;
     try {
       app::OidcClient client = app::oidc_client(v.ctx, c.svc.env.code_key(), id_param(c));
       return start(c, v, client, v.session->user.id, base(v) + "/profile?linked=1");

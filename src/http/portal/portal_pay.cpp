@@ -232,8 +232,8 @@ Posted posted(Call& c, const QueryParams& form) {
       p.answer = redirect(base(*p.v) + "/guest");
   } else if (!p.v->session) {
     p.answer = redirect(base(*p.v) + "/sign-in?next=" + base(*p.v) + "/pay");
-  } else if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), p.v->session->csrf)) {
-    p.answer = redirect(base(*p.v) + "/pay");
+  } else if (auto refused = refuse_form(c, *p.v, form, true)) {
+    p.answer = std::move(refused);
   } else if (!p.v->session->user.can_pay()) {
     p.answer = cannot_pay(c, *p.v);
   }

@@ -58,9 +58,7 @@ Response profile_get(Call& c) {
 Response profile_post(Call& c) {
   auto form = parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
-    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
-        !v.session->user.can_pay())
-      return redirect(base(v) + "/profile");
+    if (auto refused = refuse_form(c, v, form, v.session->user.can_pay())) return *refused;
     app::AccountPatch p;
     std::vector<std::string> emails;
     std::string list = field(form, "emails");
@@ -96,8 +94,7 @@ Response profile_post(Call& c) {
 Response password_post(Call& c) {
   auto form = parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
-    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf))
-      return redirect(base(v) + "/profile");
+    if (auto refused = refuse_form(c, v, form)) return *refused;
     std::string pw = field(form, "password");
     if (pw != field(form, "password2"))
       return profile_page(v, render::phrase("portal_password_mismatch", v.page.lang), std::nullopt);

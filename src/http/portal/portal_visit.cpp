@@ -47,6 +47,14 @@ std::optional<Visit> visit(Call& c) {
   return v;
 }
 
+std::optional<Response> refuse_form(Call& c, Visit& v, const QueryParams& form, bool allowed) {
+  bool posted = same_origin(c.req) && v.session && equal_tokens(field(form, "csrf"), v.session->csrf);
+  if (posted && allowed) return std::nullopt;
+  v.page.title = std::string(render::phrase("portal_form_refused_title", v.page.lang));
+  json::object d{{"message", render::phrase(posted ? "portal_role_refused" : "portal_form_refused", v.page.lang)}};
+  return finish(v, html(403, render_page(v.page, "portal_message.html", d)));
+}
+
 Response finish(Visit& v, Response r) {
   if (v.set_lang) r.headers.emplace_back("Set-Cookie", set_cookie("__Host-remit_lang", *v.set_lang));
   return r;

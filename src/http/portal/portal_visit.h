@@ -55,6 +55,10 @@ std::string guest_cookie(Call& c, const Visit& v, const Guest& g);
 Response sign_in_form(Call& c, Visit& v, int status, std::string_view error, const std::string& email,
                       const std::string& next);
 
+// A signed-in form posted: nullopt when it came from this site with the session's CSRF token
+// and the user's role `allowed` it; else the page saying so and that nothing changed (403).
+std::optional<Response> refuse_form(Call& c, Visit& v, const QueryParams& form, bool allowed = true);
+
 // Notes a stale session's use in a write transaction (after `tx`, a read one, is done).
 void note_use(Call& c, Visit& v, std::optional<store::Tx>& tx, bool& write);
 
@@ -87,14 +91,12 @@ Response signed_in(Call& c, bool write, F page) {
 // A change posted from the signed-in page at `path(visit)`: from this site, with the
 // session's CSRF token and a role that may pay (or is `allowed`), `act(visit, form)` runs in a write
 // transaction and the browser goes back to the page; a refusal (a use case's error) shows
-// `page(visit, message)` instead. Anything else goes back to the page unchanged.
+// `page(visit, message)` instead; a failed check, refuse_form's page.
 template <class Path, class Act, class Page, class Allowed = bool (app::PortalUser::*)() const>
 Response form_change(Call& c, Path path, Act act, Page page, Allowed allowed = &app::PortalUser::can_pay) {
   auto form = parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
-    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
-        !std::invoke(allowed, v.session->user))
-      return redirect(path(v));
+    if (auto refused = refuse_form(c, v, form, std::invoke(allowed, v.session->user))) return *refused;
     try {
       act(v, form);
     } catch (const Error& e) {
