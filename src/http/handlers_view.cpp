@@ -158,6 +158,7 @@ json::object pay_data(Call& c, const Loaded& l, render::Lang lang) {
 
 Response view_pay(Call& c) {
   auto* card = query_param(c.query, "token");
+  if (!card || card->empty()) return portal::redirect("/view/" + c.param("token"));  // no card chosen yet
   auto l = load(c);
   if (auto* r = std::get_if<Response>(&l)) return *r;
   auto& loaded = std::get<Loaded>(l);

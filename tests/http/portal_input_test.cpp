@@ -100,5 +100,24 @@ TEST_F(PortalInput, NextWithAControlCharacterGoesHome) {
   EXPECT_EQ(location(r), base() + "/") << "a tab is allowed in a form, but never in a Location";
 }
 
+// The API's wording (field names, endpoints) never reaches a customer's page.
+TEST_F(PortalInput, ACustomerSeesThePortalsWordsNotTheApis) {
+  std::string s = session();
+  std::string inv = std::to_string(first_invoice());
+  Response t = post("/sandbox/v1/tokens", R"({"bank_account":{"routing_number":"110000000","account_number":"000123456789"}})");
+  ASSERT_EQ(t.status, 201) << t.body;
+  std::string bank_token(body(t).at("token").as_string());
+  Response bank = page("POST", base() + "/pay", s, "invoice=" + inv + "&method=t%3A" + bank_token + "&csrf=" + csrf(s),
+                       "https://portal.example");
+  EXPECT_TRUE(has(bank, "Choose how to pay.")) << bank.body.substr(0, 500);
+  EXPECT_FALSE(has(bank, "POST /v1"));
+  EXPECT_FALSE(has(bank, bank_token)) << "not offered as a new card";
+  Response huge = page("POST", base() + "/pay", s, "invoice=" + inv + "&amount=999999999999999&method=m%3A1&csrf=" + csrf(s),
+                       "https://portal.example");
+  EXPECT_TRUE(has(huge, "Enter the amount as a number, like 125.00.")) << huge.body.substr(0, 500);
+  EXPECT_FALSE(has(huge, "10000000000000.00"));
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments"), 0);
+}
+
 }  // namespace
 }  // namespace remit::http::testing

@@ -60,8 +60,18 @@ Choice read_choice(const QueryParams& form) {
   return ch;
 }
 
+// A card or wallet token from the processor's hosted form, as the processor describes it
+// (outside any transaction); nullopt for anything else (a bank account is saved first, with
+// its debit authorization, and paid as a saved method).
+std::optional<app::Tokenized> card_of(Call& c, const std::string& token) {
+  if (token.empty() || token.size() > 200) return std::nullopt;
+  auto t = c.svc.env.processor()->describe(token);
+  if (!t.ok || t.kind == "bank") return std::nullopt;
+  return t;
+}
+
 // The request for app::quote_payment / app::pay; an unreadable amount or method is an error.
-app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& error) {
+app::PaymentRequest request_of(Call& c, const Visit& v, const Choice& ch, std::string& error) {
   app::PaymentRequest r;
   r.account_id = payer(v);
   r.invoice_ids = ch.invoices;
@@ -73,7 +83,7 @@ app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& er
     std::string typed = ch.amount;  // as the pages print amounts: "$1,616.70"
     std::erase(typed, ',');
     if (typed.starts_with('$')) typed.erase(0, 1);
-    if (!parse_decimal_minor(typed, m) || m <= 0)
+    if (!parse_decimal_minor(typed, m) || m <= 0 || m > kMaxAmount)
       error = std::string(render::phrase("portal_pay_bad_amount", v.page.lang));
     else
       r.amount = m;
@@ -81,7 +91,7 @@ app::PaymentRequest request_of(const Visit& v, const Choice& ch, std::string& er
   if (!v.guest && ch.method.starts_with("m:") && ch.method.size() < 21 &&
       ch.method.find_first_not_of("0123456789", 2) == std::string::npos && ch.method.size() > 2) {
     r.method_id = std::stoll(ch.method.substr(2));
-  } else if (ch.method.starts_with("t:") && ch.method.size() < 200) {
+  } else if (ch.method.starts_with("t:") && card_of(c, ch.method.substr(2))) {
     r.token = ch.method.substr(2);
     r.save_method = ch.save;
   } else if (error.empty()) {
@@ -135,13 +145,10 @@ std::string error_text(const Visit& v, const Error& e) {
   return e.what();
 }
 
-// A new card from the hosted form: what the processor says it is (outside any transaction).
+// A new card from the hosted form (`?token=`): what the processor says it is.
 std::optional<app::Tokenized> new_card(Call& c) {
   auto* token = query_param(c.query, "token");
-  if (!token || token->empty() || token->size() > 200) return std::nullopt;
-  auto t = c.svc.env.processor()->describe(*token);
-  if (!t.ok || t.kind == "bank") return std::nullopt;
-  return t;
+  return token ? card_of(c, *token) : std::nullopt;
 }
 
 Response cannot_pay(Call& c, Visit& v) {
@@ -243,10 +250,7 @@ Posted posted(Call& c, const QueryParams& form) {
 // The pay page again, with the error (in a read transaction of its own).
 Response again(Call& c, Visit& v, Choice ch) {
   std::optional<app::Tokenized> card;
-  if (ch.method.starts_with("t:")) {
-    auto t = c.svc.env.processor()->describe(ch.method.substr(2));
-    if (t.ok) card = t;
-  }
+  if (ch.method.starts_with("t:")) card = card_of(c, ch.method.substr(2));
   store::Tx tx(*c.db, false);
   return finish(v, pay_page(c, v, ch, card));
 }
@@ -261,7 +265,7 @@ Response review(Call& c) {
   if (p.answer) return *p.answer;
   Visit& v = *p.v;
   Choice ch = read_choice(form);
-  auto req = request_of(v, ch, ch.error);
+  auto req = request_of(c, v, ch, ch.error);
   if (!ch.error.empty()) return again(c, v, ch);
   app::Caller caller = caller_of(c, v);
   app::PaymentQuote q;
@@ -327,7 +331,7 @@ Response confirm(Call& c) {
   if (p.answer) return *p.answer;
   Visit& v = *p.v;
   Choice ch = read_choice(form);
-  auto req = request_of(v, ch, ch.error);
+  auto req = request_of(c, v, ch, ch.error);
   std::string key = field(form, "key");
   if (key.size() != 43) ch.error = std::string(render::phrase("portal_form_expired", v.page.lang));
   if (!ch.error.empty()) return again(c, v, ch);
