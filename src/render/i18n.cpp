@@ -381,6 +381,7 @@ constexpr Phrase kPhrases[] = {
     {"portal_role_refused", "Your role on this account does not allow this change. Ask its owner.",
      "您在此账户的角色不允许此更改。请联系账户所有人。"},
     {"portal_form_expired", "This form has expired. Please try again.", "此表单已过期，请重试。"},
+    {"portal_credit", "Credit on account, taken off your next invoice:", "账户余额（将从下一张账单中扣除）："},
     {"portal_not_found_title", "Not found", "未找到"},
     {"portal_error_title", "This request could not be used", "无法处理此请求"},
     {"portal_not_found", "There is no such page here.", "此处没有该页面。"},

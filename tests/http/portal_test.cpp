@@ -696,3 +696,18 @@ TEST_F(Portal, OwnersInviteChangeAndRemoveLogins) {
 
 }  // namespace
 }  // namespace remit::http::testing
+
+namespace remit::http::testing {
+namespace {
+// Credit on the account (a cheque for more than was due) is shown beside the balance due.
+TEST_F(Portal, HomeShowsTheCreditOnAccount) {
+  std::string s = session();
+  EXPECT_EQ(page("GET", base() + "/", s).body.find("id=\"credit\""), std::string::npos);
+  ASSERT_EQ(post("/v1/payments", R"({"account_id":)" + std::to_string(acc_) +
+                                     R"(,"amount":23000,"method":"cheque","reference":"CHK-9"})").status, 201);
+  Response home = page("GET", base() + "/", s);
+  EXPECT_NE(home.body.find("id=\"balance-due\">$0.00<"), std::string::npos);
+  EXPECT_NE(home.body.find("Credit on account, taken off your next invoice: $30.00"), std::string::npos);
+}
+}  // namespace
+}  // namespace remit::http::testing

@@ -249,12 +249,14 @@ Response home(Call& c) {
     json::array open, paid, children;
     std::vector<std::pair<std::string, json::object>> open_rows, paid_rows;  // by date
     std::string since = format_date(v.ctx.today - date::days{36 * 31});
-    Minor own_due = 0;
+    Minor own_due = 0, own_credit = 0;
     for (auto& a : accounts) {
-      Minor due = app::account_balance(v.ctx, a.id).balance_due;
-      if (&a == &accounts[0])
+      app::Balance b = app::account_balance(v.ctx, a.id);
+      Minor due = b.balance_due;
+      if (&a == &accounts[0]) {
         own_due = due;
-      else
+        own_credit = b.credit_balance;
+      } else
         children.push_back(json::object{{"name", a.name}, {"number", a.number}, {"balance_due", money(due)}});
       for (const char* status : {"open", "paid"}) {
         app::InvoiceFilter f;
@@ -301,6 +303,7 @@ Response home(Call& c) {
                    {"has_children", !children.empty()},
                    {"has_open", !open.empty()},
                    {"has_paid", !paid.empty()}};
+    if (own_credit > 0) d["credit"] = money(own_credit);
     return html(200, render_page(v.page, "portal_home.html", d));
   });
 }
