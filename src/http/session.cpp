@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/errors.h"
+#include "http/portal/portal_util.h"
 
 namespace remit::http {
 namespace http = beast::http;
@@ -120,9 +121,12 @@ asio::awaitable<void> serve_connection(std::shared_ptr<Connection> conn, Session
       }
       if (rec == http::error::body_limit) {
         conn->busy = true;
-        auto m = to_message(error_response(413, "payload_too_large",
-                                           fmt::format("the request body exceeds {} bytes", limit)),
-                            11, false);
+        Response too_large = error_response(413, "payload_too_large",
+                                            fmt::format("the request body exceeds {} bytes", limit));
+        std::string_view path = parser.get().target();
+        if (path.starts_with("/p/") || path.starts_with("/view/"))  // a page's form: a page
+          too_large = portal::error_page(to_request(parser.get(), ip), too_large);
+        auto m = to_message(std::move(too_large), 11, false);
         if (co_await write(stream, m)) co_await linger(stream);
         break;
       }

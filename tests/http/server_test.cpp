@@ -122,6 +122,12 @@ TEST_F(ServerTest, BodyOverOneMebibyteIs413) {
   EXPECT_EQ(error_code(r), "payload_too_large");
   EXPECT_FALSE(r.keep_alive());
   EXPECT_EQ(r[bhttp::field::content_type], "application/json");
+  // A portal form that large gets a page.
+  Client page(server_->port());
+  Reply p = page.request("POST", "/p/t1/profile", std::string((1 << 20) + 1, 'x'), "");
+  EXPECT_EQ(p.result_int(), 413);
+  EXPECT_EQ(p[bhttp::field::content_type], "text/html; charset=utf-8");
+  EXPECT_NE(p.body().find("the request body exceeds 1048576 bytes"), std::string::npos) << p.body();
 }
 
 // A bank's return file may be larger than an API body: 2 MiB is read there (and refused as
