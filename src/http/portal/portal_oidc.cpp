@@ -1,8 +1,8 @@
 // "Sign in with Microsoft" (or any OpenID Connect provider the tenant configured: app/oidc.h).
 // /oidc/<id>/start sends the browser to the provider; /oidc/callback comes back with the code.
 // What the flow must remember (provider, state, nonce, PKCE verifier, where to go next, for
-// linking the login that asked, and for accepting an invitation its link's token) rides in a cookie signed with the code key, for 10
-// minutes, and is cleared at the callback. The state is compared in constant time; the
+// linking the login that asked, and for accepting an invitation its link's token) rides in a
+// cookie signed with the code key, for 10 minutes, and is cleared at the callback. The state is compared in constant time; the
 // nonce is checked in the ID token; the verifier goes to the token endpoint.
 //
 // The provider's HTTP calls are made outside any transaction.
@@ -132,6 +132,29 @@ Response start_link(Call& c) {
   });
 }
 
+// The invited login, made and linked to the provider's identity; nullopt with `why` when the
+// invitation is no longer valid, its email has a login here, or the identity is another
+// login's (the caller then commits nothing, so neither is kept).
+std::optional<app::PortalUser> invited_user(Call& c, Visit& v, const Flow& flow, const app::OidcIdentity& identity,
+                                            const char*& why) {
+  app::PortalUser user;
+  try {
+    user = app::accept_invitation(v.ctx, c.svc.env.code_key(), flow.invite, "");
+  } catch (const Error& e) {
+    if (e.code != Code::NotFound && e.code != Code::Conflict) throw;
+    why = e.code == Code::NotFound ? "portal_invite_invalid" : "portal_invite_taken_oidc";
+    return std::nullopt;
+  }
+  try {
+    app::link_identity(v.ctx, user.id, flow.provider, identity);
+  } catch (const Error& e) {
+    if (e.code != Code::Conflict) throw;
+    why = "portal_oidc_linked_elsewhere";
+    return std::nullopt;
+  }
+  return user;
+}
+
 Response callback(Call& c) {
   std::optional<store::Tx> tx;
   tx.emplace(*c.db, false);
@@ -173,25 +196,10 @@ Response callback(Call& c) {
     }
     r = redirect(flow->next);
   } else {
-    std::optional<app::PortalUser> user;
-    if (!flow->invite.empty()) {  // nothing is kept unless both the login and its link are made
-      try {
-        user = app::accept_invitation(v->ctx, c.svc.env.code_key(), flow->invite, "");
-      } catch (const Error& e) {
-        if (e.code != Code::NotFound && e.code != Code::Conflict) throw;
-        return refused(c, *v, e.code == Code::NotFound ? "portal_invite_invalid" : "portal_invite_taken_oidc",
-                       client.provider.name);
-      }
-      try {
-        app::link_identity(v->ctx, user->id, flow->provider, identity);
-      } catch (const Error& e) {
-        if (e.code != Code::Conflict) throw;
-        return refused(c, *v, "portal_oidc_linked_elsewhere", client.provider.name);
-      }
-    } else {
-      user = app::user_of_identity(v->ctx, flow->provider, identity);
-      if (!user) return refused(c, *v, "portal_oidc_not_linked", client.provider.name);
-    }
+    const char* why = "portal_oidc_not_linked";
+    auto user = flow->invite.empty() ? app::user_of_identity(v->ctx, flow->provider, identity)
+                                     : invited_user(c, *v, *flow, identity, why);
+    if (!user) return refused(c, *v, why, client.provider.name);
     std::string token = app::start_session(v->ctx, user->id);
     app::audit(v->ctx, "portal.signed_in", "portal_user", user->id, "oidc:" + std::to_string(flow->provider));
     r = redirect(safe_next(*v, flow->next));
