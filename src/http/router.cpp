@@ -225,7 +225,7 @@ Response Router::dispatch(const Request& req, std::string& route_label, bool& pa
   auto m = match(req.method, target->segments);
   if (m.route) {
     route_label = m.route->pattern;
-    page = !m.route->api;
+    page = page || !m.route->api;
   }
   if (!m.route) {
     if (m.allowed.empty()) return error_response(404, "not_found", "no such route");
