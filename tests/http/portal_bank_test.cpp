@@ -3,6 +3,7 @@
 // its micro-deposits with limited tries; a parent's method shared with a child, which uses it
 // but cannot change it; a payment split across two saved methods, each part with its fee,
 // paid once per review.
+#include "payments/nacha.h"
 #include "portal_page_fixture.h"
 
 namespace remit::http::testing {
@@ -25,6 +26,15 @@ class PortalBank : public PortalPageTest {
                    method);
     while (q.next()) out.push_back(q.i64(0));
     return out;
+  }
+  // The sandbox's test bank account saved on `account` through the API; `holder` is JSON.
+  Response save_bank_by_api(const std::string& holder, int64_t account = 0) {
+    Response t = post("/sandbox/v1/tokens", R"({"bank_account":{"routing_number":"110000000","account_number":"000123456789"}})");
+    EXPECT_EQ(t.status, 201) << t.body;
+    std::string token(body(t).at("token").as_string());
+    return post("/v1/accounts/" + std::to_string(account ? account : acc_) + "/payment-methods",
+                R"({"token":")" + token + R"(","holder_name":)" + holder +
+                    R"(,"account_type":"checking","mandate":{"text":"I authorize debits."}})");
   }
 };
 
@@ -109,6 +119,31 @@ TEST_F(PortalBank, ABankAccountIsSavedWithItsAuthorizationAndVerifiedByItsDeposi
   r = page("POST", verify2, s, bad);
   EXPECT_TRUE(has(r, "no tries are left"));
   EXPECT_EQ(methods(acc_)[1].at("status"), "verification_failed");
+}
+
+// Defect: a holder's name with an accent made the whole day's bank file fail (400, "contains a
+// non-ASCII or control character"), blocking every customer's debits and micro-deposits.
+TEST_F(PortalBank, AnAccentedHolderNameGoesIntoTheBankFileFoldedBesideTheOthers) {
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"name":"Café Münster"})").status, 200);
+  std::string s = session();
+  Response r = add_bank(s, "holder_name=Jos%C3%A9+N%C3%BA%C3%B1ez&account_type=checking&routing_number=110000000"
+                           "&account_number=000123456789&agree=1");
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(methods(acc_)[0].at("holder_name"), "José Núñez");  // saved as typed
+
+  int64_t other = create("/v1/accounts", R"({"name":"Eve"})");
+  ASSERT_EQ(save_bank_by_api(R"("Eve Stone")", other).status, 201);  // another customer's
+
+  Response file = get("/v1/bank-files");
+  ASSERT_EQ(file.status, 200) << file.body;
+  auto f = payments::parse_nacha(file.body);
+  EXPECT_EQ(f.immediate_origin_name, "CAFE MUNSTER");
+  ASSERT_EQ(f.batches.size(), 1u);
+  EXPECT_EQ(f.batches[0].company_name, "CAFE MUNSTER");
+  EXPECT_EQ(f.batches[0].company_entry_description, "ACCTVERIFY");
+  std::vector<std::string> names;
+  for (auto& e : f.batches[0].entries) names.push_back(e.individual_name);
+  EXPECT_EQ(names, (std::vector<std::string>{"JOSE NUNEZ", "JOSE NUNEZ", "EVE STONE", "EVE STONE"}));
 }
 
 TEST_F(PortalBank, AnotherAccountsMethodIsNotVerifiedHereAndAViewerAddsNothing) {
