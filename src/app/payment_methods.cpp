@@ -9,6 +9,7 @@
 #include "app/payment_policy.h"
 #include "app/processor.h"
 #include "core/int_list.h"
+#include "core/text.h"
 
 namespace remit::app {
 using store::Query;
@@ -87,7 +88,15 @@ std::pair<Minor, Minor> micro_amounts() {
 }
 }  // namespace
 
-PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& m) {
+const char* holder_name_fault(std::string_view name) {
+  if (trim(name).empty()) return "holder_name is required";
+  if (name.size() > 200) return "must be at most 200 characters";
+  if (!clean_text(name)) return "must be valid UTF-8 text without control characters (tabs, line breaks)";
+  return nullptr;
+}
+
+PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& in) {
+  NewPaymentMethod m = in;
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
   check_text("token", m.token, 200, true);
   check_text("holder_name", m.holder_name, 200, false);
@@ -107,7 +116,8 @@ PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& m) {
   if (bank) {
     if (m.account_type != "checking" && m.account_type != "savings")
       invalid("account_type", "must be checking or savings");
-    check_text("holder_name", m.holder_name, 200, true);
+    if (auto fault = holder_name_fault(m.holder_name)) invalid("holder_name", fault);
+    m.holder_name = trim(m.holder_name);
     check_text("mandate_text", m.mandate_text, 4000, true);
     if (m.mandate_channel != "online" && m.mandate_channel != "paper")
       invalid("mandate_channel", "must be online (WEB) or paper (PPD)");

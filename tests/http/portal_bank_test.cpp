@@ -146,6 +146,30 @@ TEST_F(PortalBank, AnAccentedHolderNameGoesIntoTheBankFileFoldedBesideTheOthers)
   EXPECT_EQ(names, (std::vector<std::string>{"JOSE NUNEZ", "JOSE NUNEZ", "EVE STONE", "EVE STONE"}));
 }
 
+// Defect: a holder's name with a control character (or bytes that are not UTF-8) was saved,
+// and went on to fail the bank file. The form and the API refuse it, naming holder_name.
+TEST_F(PortalBank, AHolderNameWithControlCharactersIsRefusedByTheFormAndTheApi) {
+  std::string s = session();
+  for (std::string holder : {"Bob%09Lee", "Bob%0ALee", "Bob%C2%85", "Bob%FF", "+++"}) {
+    Response r = add_bank(s, "holder_name=" + holder + "&account_type=checking&routing_number=110000000&account_number=000123456789&agree=1");
+    EXPECT_EQ(r.status, 400) << holder;
+    EXPECT_TRUE(has(r, "name=\"holder_name\" value=")) << holder;
+    EXPECT_TRUE(has(r, "maxlength=\"200\" required aria-invalid=\"true\">")) << holder;
+    EXPECT_TRUE(has(r, holder == "+++" ? "Enter the name on the account." : "without tabs, line breaks")) << holder;
+    EXPECT_TRUE(has(r, "value=\"110000000\"")) << holder;  // the rest of the form is kept
+  }
+  EXPECT_EQ(methods(acc_).size(), 0u);
+
+  for (std::string holder : {R"("Bob\u0007")", R"("Bob\tLee")", R"("Bob\u0085")", R"("   ")", R"("")"}) {
+    Response r = save_bank_by_api(holder);
+    EXPECT_EQ(r.status, 400) << holder;
+    EXPECT_EQ(error_field(r), "holder_name") << holder << r.body;
+  }
+  Response ok = save_bank_by_api(R"("  José Núñez ")");
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(body(ok).at("holder_name"), "José Núñez");  // trimmed, accents kept
+}
+
 TEST_F(PortalBank, AnotherAccountsMethodIsNotVerifiedHereAndAViewerAddsNothing) {
   int64_t other = create("/v1/accounts", R"({"name":"Eve"})");
   int64_t theirs = saved_card(other);

@@ -10,6 +10,7 @@
 
 #include "app/payment_methods.h"
 #include "app/processor.h"
+#include "core/text.h"
 #include "http/portal/portal_methods.h"
 
 namespace remit::http {
@@ -72,7 +73,8 @@ Response bank_post(Call& c) {
     return finish(*v, bank_page(*v, f));
   };
   if (f.type != "checking" && f.type != "savings") f.type = "checking";
-  if (f.holder.empty() || f.holder.size() > 200) return fail("portal_bank_need_holder", "holder");
+  if (app::holder_name_fault(f.holder))
+    return fail(trim(f.holder).empty() ? "portal_bank_need_holder" : "portal_bank_bad_holder", "holder");
   if (f.routing.size() > 20) f.routing.clear();
   if (field(form, "agree") != "1") return fail("portal_bank_need_agree", "agree");
   if (account.size() > 30) return fail("portal_bank_bad_account", "account");
