@@ -170,6 +170,18 @@ TEST_F(PortalBank, AHolderNameWithControlCharactersIsRefusedByTheFormAndTheApi) 
   EXPECT_EQ(body(ok).at("holder_name"), "José Núñez");  // trimmed, accents kept
 }
 
+// Defect: account_type=bitcoin was saved as checking.
+TEST_F(PortalBank, AnAccountTypeOtherThanCheckingOrSavingsIsRefused) {
+  std::string s = session();
+  Response r = add_bank(s, "holder_name=Bob+Lee&account_type=bitcoin&routing_number=110000000&account_number=000123456789&agree=1");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(has(r, "Choose checking or savings"));
+  EXPECT_TRUE(has(r, "name=\"account_type\" aria-invalid=\"true\""));
+  EXPECT_TRUE(has(r, "value=\"Bob Lee\""));  // the rest of the form is kept
+  EXPECT_TRUE(has(r, "value=\"110000000\""));
+  EXPECT_EQ(methods(acc_).size(), 0u);
+}
+
 TEST_F(PortalBank, AnotherAccountsMethodIsNotVerifiedHereAndAViewerAddsNothing) {
   int64_t other = create("/v1/accounts", R"({"name":"Eve"})");
   int64_t theirs = saved_card(other);
