@@ -222,6 +222,7 @@ constexpr Phrase kPhrases[] = {
     {"portal_bank_need_holder", "Enter the name on the account.", "请填写账户持有人姓名。"},
     {"portal_bank_bad_holder", "Enter the name on the account as plain text: at most 200 characters, without tabs, line breaks or other control characters.", "请以纯文本填写账户持有人姓名：最多 200 个字符，不含制表符、换行符或其他控制字符。"},
     {"portal_bank_bad_type", "Choose checking or savings as the account type.", "请选择支票账户或储蓄账户作为账户类型。"},
+    {"portal_bank_already_saved", "This bank account is already saved: verify or remove the one in your payment methods.", "此银行账户已保存：请在付款方式中验证或删除已保存的账户。"},
     {"portal_bank_need_agree", "Tick the box to accept the debit authorization.", "请勾选方框以接受扣款授权。"},
     {"portal_bank_bad_routing", "This routing number is not valid: check its 9 digits.", "路由号码无效，请检查这 9 位数字。"},
     {"portal_bank_bad_account", "This account number was not accepted: check it and try again.", "此账号未被接受，请检查后重试。"},

@@ -94,6 +94,7 @@ Response bank_post(Call& c) {
     app::add_payment_method(caller, m);
   } catch (const Error& e) {
     if (!is_refusal(e)) throw;
+    if (e.code == Code::Conflict && e.field == "account_number") return fail("portal_bank_already_saved", "account");
     f.error = e.what();
     store::Tx tx(*c.db, false);
     return finish(*v, bank_page(*v, f));
