@@ -298,6 +298,7 @@ constexpr Phrase kPhrases[] = {
     {"portal_profile_address", "Mailing address", "邮寄地址"},
     {"portal_profile_paperless", "Paperless: email my bills, no paper statements", "无纸化：通过邮件接收账单，不寄纸质账单"},
     {"portal_profile_language", "Language of bills and emails", "账单与邮件的语言"},
+    {"portal_profile_bad_language", "The language “{language}” is not offered: choose English or 中文（简体）. Nothing was saved.", "不提供语言“{language}”：请选择 English 或 中文（简体）。未保存任何更改。"},
     {"portal_profile_save", "Save", "保存"},
     {"portal_profile_saved", "Saved.", "已保存。"},
     {"portal_profile_login", "Signed in as", "登录身份"},
