@@ -9,6 +9,8 @@
 #include "app/payment_policy.h"
 #include "app/processor.h"
 #include "core/int_list.h"
+#include "core/text.h"
+#include "domain/ach_text.h"
 
 namespace remit::app {
 using store::Query;
@@ -30,6 +32,11 @@ constexpr const char* kStar =
     "UPDATE payment_methods SET preferred = 1 WHERE tenant_id = ? AND id = ?";
 constexpr const char* kTokenTaken =
     "SELECT COUNT(*) FROM payment_methods WHERE tenant_id = ? AND token = ? AND deleted_at IS NULL";
+// The account's bank accounts with a routing number and last 4, not deleted, not failed.
+constexpr const char* kSameNumbers =
+    "SELECT holder_name, status, micro_expires_at FROM payment_methods WHERE tenant_id = ? AND "
+    "account_id = ? AND kind = 'bank' AND routing = ? AND last4 = ? AND deleted_at IS NULL AND "
+    "status <> 'verification_failed'";
 
 PaymentMethod read(Query& q, int max_tries) {
   PaymentMethod m;
@@ -80,6 +87,20 @@ void check_text(std::string_view field, const std::string& v, size_t max, bool r
     invalid(std::string(field), fmt::format("must be at most {} characters", max));
 }
 
+// Remit keeps no fingerprint of a bank account number (only the processor's token and the
+// last 4), so the same account is the same routing number, last 4 and holder (as the bank file
+// writes the name). One whose micro-deposits expired unconfirmed no longer counts.
+void refuse_same_bank(Ctx& ctx, int64_t account_id, const Tokenized& d, const std::string& holder) {
+  Query q(ctx.db, kSameNumbers, ctx.tenant.id, account_id, d.routing, d.last4);
+  std::string now = format_instant(ctx.now), name = domain::ach_text(holder);
+  while (q.next()) {
+    auto expires = q.opt_text(2);
+    bool lapsed = q.text(1) == "pending_verification" && expires && *expires <= now;
+    if (!lapsed && domain::ach_text(q.text(0)) == name)
+      throw Error(Code::Conflict, "this bank account is already saved", "account_number");
+  }
+}
+
 // The two micro-deposit amounts, 1 to 99 cents each.
 std::pair<Minor, Minor> micro_amounts() {
   return {1 + static_cast<Minor>(randombytes_uniform(99)),
@@ -87,7 +108,15 @@ std::pair<Minor, Minor> micro_amounts() {
 }
 }  // namespace
 
-PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& m) {
+const char* holder_name_fault(std::string_view name) {
+  if (trim(name).empty()) return "holder_name is required";
+  if (name.size() > 200) return "must be at most 200 characters";
+  if (!clean_line(name)) return "must be valid UTF-8 text without control characters (tabs, line breaks)";
+  return nullptr;
+}
+
+PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& in) {
+  NewPaymentMethod m = in;
   if (sodium_init() < 0) throw Error(Code::Internal, "libsodium failed to initialise");
   check_text("token", m.token, 200, true);
   check_text("holder_name", m.holder_name, 200, false);
@@ -107,7 +136,8 @@ PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& m) {
   if (bank) {
     if (m.account_type != "checking" && m.account_type != "savings")
       invalid("account_type", "must be checking or savings");
-    check_text("holder_name", m.holder_name, 200, true);
+    if (auto fault = holder_name_fault(m.holder_name)) invalid("holder_name", fault);
+    m.holder_name = trim(m.holder_name);
     check_text("mandate_text", m.mandate_text, 4000, true);
     if (m.mandate_channel != "online" && m.mandate_channel != "paper")
       invalid("mandate_channel", "must be online (WEB) or paper (PPD)");
@@ -129,6 +159,7 @@ PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& m) {
     detail::lock_account(ctx, get_account(ctx, m.account_id).billing_account_id);
     if (store::one_int(c.db, kTokenTaken, c.tenant_id, m.token) > 0)
       throw Error(Code::Conflict, "this token is already saved as a payment method", "token");
+    if (bank) refuse_same_bank(ctx, m.account_id, d, m.holder_name);
     PaymentPolicy policy = load_payment_policy(c.db, c.tenant_id);
     std::string amounts;
     std::optional<std::string> expires;

@@ -47,8 +47,15 @@ struct NewPaymentMethod {
 
 // Describes the token with the processor; a card or wallet is verified (zero amount): a
 // decline is PaymentDeclined naming `token`. A bank account is saved pending verification and
-// its two micro-deposits (1 to 99 cents each) are sent after the commit.
+// its two micro-deposits (1 to 99 cents each) are sent after the commit. Its holder's name is
+// saved trimmed (holder_name_fault names what it refuses); the same bank account (same
+// routing number, last 4 and holder, compared as the bank file writes the name) saved on the
+// account and neither deleted nor failed (verification failed, or its deposits expired) is
+// Conflict naming `account_number`: "this bank account is already saved".
 PaymentMethod add_payment_method(Caller& c, const NewPaymentMethod& m);
+// What is wrong with a bank account holder's name, or nullptr: empty once trimmed, more than
+// 200 bytes, not valid UTF-8, or a control character (tab, line break ...) in it.
+const char* holder_name_fault(std::string_view name);
 // Sends a pending bank account's micro-deposits (idempotent: keys per method and deposit).
 void send_micro_deposits(Caller& c, int64_t method_id);
 

@@ -367,7 +367,7 @@ constexpr const char* kSchemas = R"JSON({
   "exp_month": {"type": "integer"}, "exp_year": {"type": "integer"}}},
 "PaymentMethodNew": {"type": "object", "required": ["token"], "properties": {
   "token": {"type": "string", "description": "from the processor's tokenizing form (sandbox: POST /sandbox/v1/tokens)"},
-  "holder_name": {"type": "string", "description": "bank: required"},
+  "holder_name": {"type": "string", "description": "bank: required, at most 200 bytes of UTF-8 without control characters (trimmed)"},
   "account_type": {"type": "string", "enum": ["checking", "savings"], "description": "bank: required"},
   "preferred": {"type": "boolean", "description": "cards and wallets; a bank account once verified"},
   "shared_with_children": {"type": "boolean"},

@@ -7,6 +7,7 @@
 #include "app/invoices.h"
 #include "app/processor.h"
 #include "core/int_list.h"
+#include "domain/ach_text.h"
 #include "domain/instruments.h"
 #include "payments/nacha.h"
 
@@ -112,7 +113,7 @@ std::string day_bank_file(app::Caller& c, Date day) {
     e.account_number = numbers->account;
     e.amount = r.amount;
     e.individual_id = r.account_number;
-    e.individual_name = r.holder;
+    e.individual_name = domain::ach_text(r.holder);  // any name a customer typed fits the file
     e.trace_number = r.trace;
     return e;
   };
@@ -121,10 +122,10 @@ std::string day_bank_file(app::Caller& c, Date day) {
   f.immediate_origin = fmt::format("9{:09}", tenant.id % 1'000'000'000);
   f.file_creation_date = local_date(now, tenant.time_zone);
   f.immediate_destination_name = "SANDBOX BANK";
-  f.immediate_origin_name = tenant.name;
+  f.immediate_origin_name = domain::ach_text(tenant.name);
   auto batch = [&](std::string sec, std::string description) {
     NachaBatch b;
-    b.company_name = tenant.name;
+    b.company_name = domain::ach_text(tenant.name);
     b.company_identification = f.immediate_origin;
     b.sec_code = std::move(sec);
     b.company_entry_description = std::move(description);

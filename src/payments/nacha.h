@@ -20,7 +20,8 @@
 //   "text") is upper-cased and cut to its width. Identifiers (account number, individual id,
 //   company identification, routing and trace numbers) are never cut: too long is refused,
 //   so money never goes to a shortened account number. Any byte outside printable ASCII
-//   (0x20-0x7E) anywhere is refused.
+//   (0x20-0x7E) anywhere is refused: names typed by people are folded to it first with
+//   domain::ach_text (bank_files.cpp does), so this refusal is a safety net.
 // - parse_nacha(text) returns the file, or throws Error(InvalidArgument) whose message is
 //   "line N, <field>: <what is wrong>" (N 1-based, <field> the name of the member below or of
 //   the control field, e.g. "line 3, amount: not a number", "line 9, entry_hash: ...") and

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "render/i18n.h"
 
 namespace remit::render {
@@ -125,11 +126,6 @@ class Pen {
   PangoContext* ctx_;
   const char* family_;
 };
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  return b == std::string_view::npos ? "" : std::string(s.substr(b, e - b + 1));
-}
 
 bool ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });

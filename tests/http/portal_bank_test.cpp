@@ -3,6 +3,7 @@
 // its micro-deposits with limited tries; a parent's method shared with a child, which uses it
 // but cannot change it; a payment split across two saved methods, each part with its fee,
 // paid once per review.
+#include "payments/nacha.h"
 #include "portal_page_fixture.h"
 
 namespace remit::http::testing {
@@ -25,6 +26,15 @@ class PortalBank : public PortalPageTest {
                    method);
     while (q.next()) out.push_back(q.i64(0));
     return out;
+  }
+  // The sandbox's test bank account saved on `account` through the API; `holder` is JSON.
+  Response save_bank_by_api(const std::string& holder, int64_t account = 0) {
+    Response t = post("/sandbox/v1/tokens", R"({"bank_account":{"routing_number":"110000000","account_number":"000123456789"}})");
+    EXPECT_EQ(t.status, 201) << t.body;
+    std::string token(body(t).at("token").as_string());
+    return post("/v1/accounts/" + std::to_string(account ? account : acc_) + "/payment-methods",
+                R"({"token":")" + token + R"(","holder_name":)" + holder +
+                    R"(,"account_type":"checking","mandate":{"text":"I authorize debits."}})");
   }
 };
 
@@ -98,8 +108,9 @@ TEST_F(PortalBank, ABankAccountIsSavedWithItsAuthorizationAndVerifiedByItsDeposi
   EXPECT_TRUE(has(page("GET", location(r), s), "verified: you can pay with it now"));
   EXPECT_EQ(page("GET", verify, s).status, 303);  // nothing left to verify
 
-  // The last wrong try fails it for good.
-  r = add_bank(s, std::string(kGoodBank) + "&agree=1");
+  // The last wrong try fails it for good (another account: the verified one is saved already).
+  r = add_bank(s, "holder_name=Bob+Lee&account_type=checking&routing_number=110000000&account_number=000222222227&agree=1");
+  ASSERT_EQ(r.status, 303) << r.body;
   int64_t second = methods(acc_)[1].at("id").as_int64();
   std::string verify2 = base() + "/methods/" + std::to_string(second) + "/verify";
   auto sent2 = deposits(second);
@@ -109,6 +120,111 @@ TEST_F(PortalBank, ABankAccountIsSavedWithItsAuthorizationAndVerifiedByItsDeposi
   r = page("POST", verify2, s, bad);
   EXPECT_TRUE(has(r, "no tries are left"));
   EXPECT_EQ(methods(acc_)[1].at("status"), "verification_failed");
+}
+
+// Defect: a holder's name with an accent made the whole day's bank file fail (400, "contains a
+// non-ASCII or control character"), blocking every customer's debits and micro-deposits.
+TEST_F(PortalBank, AnAccentedHolderNameGoesIntoTheBankFileFoldedBesideTheOthers) {
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"name":"Café Münster"})").status, 200);
+  std::string s = session();
+  Response r = add_bank(s, "holder_name=Jos%C3%A9+N%C3%BA%C3%B1ez&account_type=checking&routing_number=110000000"
+                           "&account_number=000123456789&agree=1");
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(methods(acc_)[0].at("holder_name"), "José Núñez");  // saved as typed
+
+  int64_t other = create("/v1/accounts", R"({"name":"Eve"})");
+  ASSERT_EQ(save_bank_by_api(R"("Eve Stone")", other).status, 201);  // another customer's
+
+  Response file = get("/v1/bank-files");
+  ASSERT_EQ(file.status, 200) << file.body;
+  auto f = payments::parse_nacha(file.body);
+  EXPECT_EQ(f.immediate_origin_name, "CAFE MUNSTER");
+  ASSERT_EQ(f.batches.size(), 1u);
+  EXPECT_EQ(f.batches[0].company_name, "CAFE MUNSTER");
+  EXPECT_EQ(f.batches[0].company_entry_description, "ACCTVERIFY");
+  std::vector<std::string> names;
+  for (auto& e : f.batches[0].entries) names.push_back(e.individual_name);
+  EXPECT_EQ(names, (std::vector<std::string>{"JOSE NUNEZ", "JOSE NUNEZ", "EVE STONE", "EVE STONE"}));
+}
+
+// Defect: a holder's name with a control character (or bytes that are not UTF-8) was saved,
+// and went on to fail the bank file. The form and the API refuse it, naming holder_name.
+TEST_F(PortalBank, AHolderNameWithControlCharactersIsRefusedByTheFormAndTheApi) {
+  std::string s = session();
+  // Bytes no form may carry anywhere (a C1 control, not UTF-8): the portal's 400 page.
+  for (std::string holder : {"Bob%C2%85", "Bob%FF"}) {
+    Response r = add_bank(s, "holder_name=" + holder + "&account_type=checking&routing_number=110000000&account_number=000123456789&agree=1");
+    EXPECT_EQ(r.status, 400) << holder;
+    EXPECT_TRUE(has(r, "holder_name: must be UTF-8 text without control characters")) << holder;
+  }
+  // What a text area may hold but a name may not: the form again, saying why.
+  for (std::string holder : {"Bob%09Lee", "Bob%0ALee", "+++"}) {
+    Response r = add_bank(s, "holder_name=" + holder + "&account_type=checking&routing_number=110000000&account_number=000123456789&agree=1");
+    EXPECT_EQ(r.status, 400) << holder;
+    EXPECT_TRUE(has(r, "name=\"holder_name\" value=")) << holder;
+    EXPECT_TRUE(has(r, "maxlength=\"200\" required aria-invalid=\"true\">")) << holder;
+    EXPECT_TRUE(has(r, holder == "+++" ? "Enter the name on the account." : "without tabs, line breaks")) << holder;
+    EXPECT_TRUE(has(r, "value=\"110000000\"")) << holder;  // the rest of the form is kept
+  }
+  EXPECT_EQ(methods(acc_).size(), 0u);
+
+  for (std::string holder : {R"("Bob\u0007")", R"("Bob\tLee")", R"("Bob\u0085")", R"("   ")", R"("")"}) {
+    Response r = save_bank_by_api(holder);
+    EXPECT_EQ(r.status, 400) << holder;
+    EXPECT_EQ(error_field(r), "holder_name") << holder << r.body;
+  }
+  Response ok = save_bank_by_api(R"("  José Núñez ")");
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(body(ok).at("holder_name"), "José Núñez");  // trimmed, accents kept
+}
+
+// Defect: account_type=bitcoin was saved as checking.
+TEST_F(PortalBank, AnAccountTypeOtherThanCheckingOrSavingsIsRefused) {
+  std::string s = session();
+  Response r = add_bank(s, "holder_name=Bob+Lee&account_type=bitcoin&routing_number=110000000&account_number=000123456789&agree=1");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(has(r, "Choose checking or savings"));
+  EXPECT_TRUE(has(r, "name=\"account_type\" aria-invalid=\"true\""));
+  EXPECT_TRUE(has(r, "value=\"Bob Lee\""));  // the rest of the form is kept
+  EXPECT_TRUE(has(r, "value=\"110000000\""));
+  EXPECT_EQ(methods(acc_).size(), 0u);
+}
+
+// Defect: the same bank account could be saved again and again, each copy sending its own
+// micro-deposits. It is refused (naming account_number) until the earlier one failed
+// verification or was removed.
+TEST_F(PortalBank, TheSameBankAccountIsNotSavedTwice) {
+  std::string s = session();
+  ASSERT_EQ(add_bank(s, std::string(kGoodBank) + "&agree=1").status, 303);
+  int64_t first = methods(acc_)[0].at("id").as_int64();
+  // The same numbers and holder (as the bank file writes the name: case and accents aside).
+  for (std::string holder : {"Bob+Lee", "+BOB++LEE+"}) {
+    Response r = add_bank(s, "holder_name=" + holder + "&account_type=checking&routing_number=110000000&account_number=000123456789&agree=1");
+    EXPECT_EQ(r.status, 400) << holder;
+    EXPECT_TRUE(has(r, "This bank account is already saved")) << holder;
+    EXPECT_TRUE(has(r, "name=\"account_number\" inputmode=\"numeric\" maxlength=\"20\" required aria-invalid=\"true\">"));  // empty
+  }
+  Response api = save_bank_by_api(R"("bob lee")");
+  EXPECT_EQ(api.status, 409);
+  EXPECT_EQ(error_field(api), "account_number") << api.body;
+  EXPECT_NE(api.body.find("this bank account is already saved"), std::string::npos);
+  EXPECT_EQ(methods(acc_).size(), 1u);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM sandbox_transactions WHERE kind = 'credit'"), 2);
+
+  // Once it failed verification, or was removed, it may be added again.
+  auto sent = deposits(first);
+  std::string wrong = "{\"amounts\":[" + std::to_string(sent[0] == 99 ? 98 : sent[0] + 1) + "," + std::to_string(sent[1]) + "]}";
+  for (int i = 0; i < 3; ++i) post("/v1/payment-methods/" + std::to_string(first) + "/verify", wrong);
+  ASSERT_EQ(methods(acc_)[0].at("status"), "verification_failed");
+  ASSERT_EQ(add_bank(s, std::string(kGoodBank) + "&agree=1").status, 303);
+  int64_t second = methods(acc_)[1].at("id").as_int64();
+  EXPECT_EQ(add_bank(s, std::string(kGoodBank) + "&agree=1").status, 400);
+  ASSERT_EQ(call("DELETE", "/v1/payment-methods/" + std::to_string(second)).status, 200);
+  ASSERT_EQ(add_bank(s, std::string(kGoodBank) + "&agree=1").status, 303);
+  // Or when its micro-deposits expired unconfirmed (the policy's 10 days).
+  EXPECT_EQ(add_bank(s, std::string(kGoodBank) + "&agree=1").status, 400);
+  ASSERT_EQ(post("/v1/clock/advance", R"({"to":"2025-01-13"})").status, 200);
+  EXPECT_EQ(add_bank(s, std::string(kGoodBank) + "&agree=1").status, 303);
 }
 
 TEST_F(PortalBank, AnotherAccountsMethodIsNotVerifiedHereAndAViewerAddsNothing) {

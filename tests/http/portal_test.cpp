@@ -538,6 +538,32 @@ TEST_F(Portal, TheProfileChangesTheAccount) {
   EXPECT_EQ(sign_in("bob%40example.com", "new+password+one").status, 303);
 }
 
+// Defect: a language the portal does not offer (language=fr) was saved as en without a word.
+// Now the page says so, keeps what was typed, and saves nothing.
+TEST_F(Portal, TheProfileRefusesALanguageItDoesNotOffer) {
+  std::string s = session();
+  Response p = page("GET", base() + "/profile", s);
+  auto at = p.body.find("name=\"csrf\" value=\"");
+  std::string csrf = p.body.substr(at + 19, p.body.find('"', at + 19) - at - 19);
+  Response bad = page("POST", base() + "/profile", s,
+                      "csrf=" + csrf + "&emails=ap%40example.com&address=2+Elm+St&language=fr");  // paper
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("The language “fr” is not offered"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find(">ap@example.com</textarea>"), std::string::npos);  // what was typed
+  EXPECT_NE(bad.body.find(">2 Elm St</textarea>"), std::string::npos);
+  EXPECT_NE(bad.body.find("name=\"paperless\" value=\"1\">"), std::string::npos);  // unticked
+  auto a = body(get("/v1/accounts/" + std::to_string(acc_)));
+  EXPECT_EQ(a.at("language"), "en");
+  EXPECT_EQ(a.at("emails").as_array()[0], "bob@example.com");
+  EXPECT_EQ(a.at("address"), "");
+  EXPECT_EQ(a.at("paperless"), true);
+
+  // No language given (a form without the list): the account keeps its own.
+  ASSERT_EQ(page("POST", base() + "/profile", s, "csrf=" + csrf + "&emails=bob%40example.com&language=zh-CN").status, 303);
+  ASSERT_EQ(page("POST", base() + "/profile", s, "csrf=" + csrf + "&emails=bob%40example.com").status, 303);
+  EXPECT_EQ(body(get("/v1/accounts/" + std::to_string(acc_))).at("language"), "zh-CN");
+}
+
 // Registration (A5): the account number and one of its contacts get a login (the account's
 // first: owner) and a sign-in code; a wrong number or an address not on the account get the
 // same page and nothing.

@@ -10,6 +10,7 @@
 
 #include "app/payment_methods.h"
 #include "app/processor.h"
+#include "core/text.h"
 #include "http/portal/portal_methods.h"
 
 namespace remit::http {
@@ -19,7 +20,7 @@ using namespace portal;  // NOLINT: the portal's own helpers
 // What the add form shows again after an error (never the account number).
 struct BankForm {
   std::string holder, type = "checking", routing;
-  std::string error = {}, error_field = {};  // error_field: holder | routing | account | agree
+  std::string error = {}, error_field = {};  // error_field: holder | type | routing | account | agree
 };
 
 std::string mandate_text(const Visit& v) {
@@ -71,8 +72,9 @@ Response bank_post(Call& c) {
     store::Tx tx(*c.db, false);
     return finish(*v, bank_page(*v, f));
   };
-  if (f.type != "checking" && f.type != "savings") f.type = "checking";
-  if (f.holder.empty() || f.holder.size() > 200) return fail("portal_bank_need_holder", "holder");
+  if (app::holder_name_fault(f.holder))
+    return fail(trim(f.holder).empty() ? "portal_bank_need_holder" : "portal_bank_bad_holder", "holder");
+  if (f.type != "checking" && f.type != "savings") return fail("portal_bank_bad_type", "type");
   if (f.routing.size() > 20) f.routing.clear();
   if (field(form, "agree") != "1") return fail("portal_bank_need_agree", "agree");
   if (account.size() > 30) return fail("portal_bank_bad_account", "account");
@@ -92,6 +94,7 @@ Response bank_post(Call& c) {
     app::add_payment_method(caller, m);
   } catch (const Error& e) {
     if (!is_refusal(e)) throw;
+    if (e.code == Code::Conflict && e.field == "account_number") return fail("portal_bank_already_saved", "account");
     f.error = e.what();
     store::Tx tx(*c.db, false);
     return finish(*v, bank_page(*v, f));

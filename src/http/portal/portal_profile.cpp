@@ -19,7 +19,7 @@ Response profile_page(Visit& v, std::string_view error, const std::optional<app:
                  {"number", a.number},
                  {"emails", tried && tried->emails ? app::join_emails(*tried->emails) : emails},
                  {"address", tried && tried->address ? *tried->address : a.address},
-                 {"paperless", a.paperless},
+                 {"paperless", tried && tried->paperless ? *tried->paperless : a.paperless},
                  {"zh", a.language == "zh-CN"},
                  {"can_change", v.session->user.can_pay()},
                  {"login", v.session->user.email},
@@ -75,7 +75,10 @@ Response profile_post(Call& c) {
     std::erase(address, '\r');
     p.address = address;
     p.paperless = field(form, "paperless") == "1";
-    p.language = field(form, "language") == "zh-CN" ? "zh-CN" : "en";
+    // The language is one of the list's (none given: unchanged); another is refused, not guessed.
+    if (std::string lang = field(form, "language"); !lang.empty()) p.language = lang;
+    if (p.language && *p.language != "en" && *p.language != "zh-CN")
+      return profile_page(v, fill_phrase("portal_profile_bad_language", v.page.lang, {{"language", *p.language}}), p);
     try {
       if (emails.empty()) invalid("emails", "give at least one address for your bills");
       app::update_account(v.ctx, v.session->user.account_id, p);
@@ -84,7 +87,7 @@ Response profile_post(Call& c) {
       return profile_page(v, e.what(), p);
     }
     Response r = redirect(base(v) + "/profile?saved=1");
-    v.set_lang = *p.language;  // the pages follow the account's new language
+    v.set_lang = p.language;  // the pages follow the account's new language
     return r;
   });
 }
