@@ -60,7 +60,7 @@ TEST_F(PortalBank, ABankAccountIsSavedWithItsAuthorizationAndVerifiedByItsDeposi
   r = add_bank(s, "holder_name=Bob&account_type=checking&routing_number=110000000&account_number=999999999&agree=1");
   EXPECT_EQ(r.status, 400);
   EXPECT_FALSE(has(r, "999999999"));
-  EXPECT_EQ(page("POST", base() + "/methods/bank", s, std::string(kGoodBank) + "&agree=1&csrf=wrong").status, 303);
+  EXPECT_EQ(page("POST", base() + "/methods/bank", s, std::string(kGoodBank) + "&agree=1&csrf=wrong").status, 403);
   EXPECT_EQ(methods(acc_).size(), 0u);
 
   r = add_bank(s, std::string(kGoodBank) + "&agree=1");
@@ -241,7 +241,7 @@ TEST_F(PortalBank, AnotherAccountsMethodIsNotVerifiedHereAndAViewerAddsNothing) 
   std::string v = session("viewer%40example.com");
   EXPECT_FALSE(has(page("GET", base() + "/methods", v), "/methods/bank\""));
   EXPECT_EQ(page("GET", base() + "/methods/bank", v).status, 303);
-  EXPECT_EQ(add_bank(v, std::string(kGoodBank) + "&agree=1").status, 303);
+  EXPECT_EQ(add_bank(v, std::string(kGoodBank) + "&agree=1").status, 403);  // a viewer: "your role does not allow"
   EXPECT_EQ(methods(acc_).size(), 0u);
 }
 

@@ -60,9 +60,7 @@ Response bank_post(Call& c) {
   }();
   if (!v) return not_found_page(c);
   if (!v->session) return redirect(base(*v) + "/sign-in?next=" + methods_path(*v));
-  if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v->session->csrf) ||
-      !v->session->user.can_pay())
-    return redirect(methods_path(*v));
+  if (auto refused = refuse_form(c, *v, form, v->session->user.can_pay())) return *refused;
   render::Lang lang = v->page.lang;
   BankForm f{field(form, "holder_name"), field(form, "account_type"), digits_of(field(form, "routing_number"))};
   std::string account = digits_of(field(form, "account_number"));
@@ -149,9 +147,7 @@ Minor cents_of(std::string s) {
 Response verify_post(Call& c) {
   auto form = parse_form(c.req);
   return signed_in(c, true, [&](Visit& v) {
-    if (!same_origin(c.req) || !equal_tokens(field(form, "csrf"), v.session->csrf) ||
-        !v.session->user.can_pay())
-      return redirect(methods_path(v));
+    if (auto refused = refuse_form(c, v, form, v.session->user.can_pay())) return *refused;
     auto m = own_bank(v, c);
     if (!m) return not_found_page(c);
     Minor first = cents_of(field(form, "first")), second = cents_of(field(form, "second"));
