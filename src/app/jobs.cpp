@@ -5,6 +5,7 @@
 #include "app/payment_digest.h"
 #include "app/payment_policy.h"
 #include "app/processor_payments.h"
+#include "app/refunds.h"
 #include "app/scheduled_payments.h"
 
 #include <spdlog/spdlog.h>
@@ -95,6 +96,7 @@ void perform(store::Db& db, const Clock& clock, int64_t tenant_id, const std::st
     if (env) {
       Caller c{*env, db, tenant_id, "system", worker};
       resolve_processing(c, std::chrono::minutes(5));
+      resolve_refunds(c, std::chrono::minutes(5));
       settle_payments(c);
       run_scheduled_payments(c);
       run_autopay(c);

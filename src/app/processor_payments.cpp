@@ -12,6 +12,7 @@
 #include "app/outbox.h"
 #include "app/payment_policy.h"
 #include "app/processor.h"
+#include "app/refunds.h"
 #include "core/int_list.h"
 
 namespace remit::app {
@@ -509,13 +510,14 @@ int resolve_processing_everywhere(Env& env, store::Db& db, std::chrono::seconds 
   std::vector<int64_t> tenants;
   {
     store::Tx tx(db, false);
-    Query q(db, "SELECT DISTINCT tenant_id FROM payments WHERE status = 'processing'");
+    Query q(db, "SELECT tenant_id FROM payments WHERE status = 'processing' UNION "
+                "SELECT tenant_id FROM refunds WHERE status = 'processing'");
     while (q.next()) tenants.push_back(q.i64(0));
   }
   int n = 0;
   for (int64_t t : tenants) {
     Caller c{env, db, t, "system", "janitor"};
-    n += resolve_processing(c, after);
+    n += resolve_processing(c, after) + resolve_refunds(c, after);
   }
   return n;
 }

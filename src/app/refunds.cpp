@@ -1,6 +1,7 @@
 #include "app/refunds.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "app/internal.h"
 #include "app/invoices.h"
@@ -55,44 +56,17 @@ void book_refund(Ctx& ctx, const Payment& p, Minor amount, Minor credit) {
 }
 }  // namespace
 
-Refund refund_payment(Caller& c, int64_t payment_id, Minor amount, const std::string& reason) {
-  if (reason.size() > 500) invalid("reason", "must be at most 500 characters");
-  int64_t id = 0;
-  std::string reference, currency;
-  Instant now;
-  {
-    store::Tx tx(c.db, true);
-    Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
-    auto locked = detail::lock_owner(ctx, "payments", payment_id);
-    if (!locked) not_found("payment");
-    Payment p = get_payment(ctx, payment_id);
-    if (p.method != "card" && p.method != "wallet")
-      precondition("only card and wallet payments are refunded to their method; a bank debit "
-                   "or cheque is refunded by cheque");
-    if (p.status != "succeeded" && p.status != "settled")
-      precondition("the payment is " + p.status + "; only a payment that succeeded is refunded");
-    Minor left = p.amount - p.refunded - store::one_int(c.db, kPending, c.tenant_id, payment_id);
-    if (amount <= 0 || amount > left)
-      invalid("amount", "must be between 0.01 and " + minor_to_decimal(left) +
-                            " (what the payment can still give back; the convenience fee is kept)");
-    id = store::one_int(c.db,
-                        "INSERT INTO refunds (tenant_id, payment_id, amount, reason, status, created_at) "
-                        "VALUES (?, ?, ?, ?, 'processing', ?) RETURNING id",
-                        c.tenant_id, payment_id, amount, reason, format_instant(ctx.now));
-    audit(ctx, "refund.attempted", "payment", payment_id, minor_to_decimal(amount));
-    reference = p.processor_ref;
-    now = ctx.now;
-    tx.commit();
-  }
-  auto r = c.env.processor()->refund(fmt::format("remit-{}-refund-{}", c.tenant_id, id),
-                                     reference, amount, now);
-  if (r.status == ChargeStatus::Unknown) {
-    store::Tx tx(c.db, false);
-    return load(c.db, c.tenant_id, id);
-  }
+namespace {
+std::string refund_key(int64_t tenant, int64_t id) { return fmt::format("remit-{}-refund-{}", tenant, id); }
+
+// The processor's answer booked: a refusal marks the refund failed (and is thrown), money
+// given back is booked as book_refund() says. An answer still unknown changes nothing.
+Refund finish_refund(Caller& c, int64_t id, int64_t payment_id, Minor amount, const ProcessorResult& r) {
   store::Tx tx(c.db, true);
+  if (r.status == ChargeStatus::Unknown) return load(c.db, c.tenant_id, id);
   Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
   auto locked = detail::lock_owner(ctx, "payments", payment_id);
+  if (load(c.db, c.tenant_id, id).status != "processing") return load(c.db, c.tenant_id, id);  // booked already
   if (r.status == ChargeStatus::Failed) {
     store::exec(c.db, "UPDATE refunds SET status = 'failed', failure_code = ? WHERE tenant_id = ? AND id = ?",
                 r.code, c.tenant_id, id);
@@ -107,6 +81,95 @@ Refund refund_payment(Caller& c, int64_t payment_id, Minor amount, const std::st
   record_event(ctx, "payment.refunded", "payment", payment_id, payment_data(get_payment(ctx, payment_id)));
   Refund done = load(c.db, c.tenant_id, id);
   tx.commit();
+  return done;
+}
+}  // namespace
+
+Refund refund_payment(Caller& c, int64_t payment_id, Minor amount, const std::string& reason,
+                      const std::string& request_key) {
+  if (reason.size() > 500) invalid("reason", "must be at most 500 characters");
+  int64_t id = 0;
+  std::string reference;
+  Instant now;
+  {
+    store::Tx tx(c.db, true);
+    Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
+    auto locked = detail::lock_owner(ctx, "payments", payment_id);
+    if (!locked) not_found("payment");
+    if (!request_key.empty()) {  // the same request again (even while the first is in flight)
+      Query q(c.db, std::string(kCols) + "WHERE tenant_id = ? AND request_key = ?", c.tenant_id, request_key);
+      if (q.next()) {
+        if (q.i64(1) != payment_id || q.i64(2) != amount)
+          throw Error(Code::Conflict, "this Idempotency-Key was used for another refund");
+        return {q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)};
+      }
+    }
+    Payment p = get_payment(ctx, payment_id);
+    if (p.method != "card" && p.method != "wallet")
+      precondition("only card and wallet payments are refunded to their method; a bank debit "
+                   "or cheque is refunded by cheque");
+    if (p.status != "succeeded" && p.status != "settled")
+      precondition("the payment is " + p.status + "; only a payment that succeeded is refunded");
+    Minor pending = store::one_int(c.db, kPending, c.tenant_id, payment_id);
+    Minor left = p.amount - p.refunded - pending;
+    if (amount <= 0 || amount > left)
+      invalid("amount", "must be between 0.01 and " + minor_to_decimal(left) +
+                            " (what the payment can still give back; the convenience fee is kept)");
+    // What booking can take back: the credit it left (while the account still has it) and
+    // what it paid. Checked before the processor moves any money.
+    Minor applied = 0;
+    for (auto& a : p.applications) applied += a.amount;
+    if (amount > std::min(p.unapplied, locked->credit) + applied - pending)
+      precondition("the payment's credit has been used; credit what used it first");
+    id = store::one_int(c.db,
+                        "INSERT INTO refunds (tenant_id, payment_id, amount, reason, status, created_at, "
+                        "request_key) VALUES (?, ?, ?, ?, 'processing', ?, ?) RETURNING id",
+                        c.tenant_id, payment_id, amount, reason, format_instant(ctx.now),
+                        request_key.empty() ? std::nullopt : std::optional(request_key));
+    audit(ctx, "refund.attempted", "payment", payment_id, minor_to_decimal(amount));
+    reference = p.processor_ref;
+    now = ctx.now;
+    tx.commit();
+  }
+  return finish_refund(c, id, payment_id, amount,
+                       c.env.processor()->refund(refund_key(c.tenant_id, id), reference, amount, now));
+}
+
+int resolve_refunds(Caller& c, std::chrono::seconds after) {
+  struct Open {
+    int64_t id, payment_id;
+    Minor amount;
+    std::string reference;
+  };
+  std::vector<Open> open;
+  Instant now;
+  {
+    store::Tx tx(c.db, false);
+    Ctx ctx = make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
+    now = ctx.now;
+    Query q(c.db,
+            "SELECT r.id, r.payment_id, r.amount, p.processor_ref FROM refunds r JOIN payments p ON "
+            "p.tenant_id = r.tenant_id AND p.id = r.payment_id WHERE r.tenant_id = ? AND "
+            "r.status = 'processing' AND r.created_at <= ? ORDER BY r.id",
+            c.tenant_id, format_instant(now - after));
+    while (q.next()) open.push_back({q.i64(0), q.i64(1), q.i64(2), q.text(3)});
+  }
+  int done = 0;
+  for (auto& o : open) {
+    // Asked again under the same key: the processor answers what it did, or does it now.
+    ProcessorResult r = c.env.processor()->refund(refund_key(c.tenant_id, o.id), o.reference, o.amount, now);
+    try {
+      if (finish_refund(c, o.id, o.payment_id, o.amount, r).status != "processing") ++done;
+    } catch (const Error& e) {
+      if (e.code == Code::PaymentDeclined) {
+        ++done;
+      } else if (e.code == Code::FailedPrecondition) {  // the credit it would take back was used meanwhile
+        spdlog::warn("event=refund_unbookable tenant={} refund={} reason=\"{}\"", c.tenant_id, o.id, e.what());
+      } else {
+        throw;
+      }
+    }
+  }
   return done;
 }
 

@@ -192,7 +192,7 @@ void add_processor_payment_routes(std::vector<Route>& t) {
                  auto& b = c.body();
                  app::Caller caller = c.caller();
                  auto r = app::refund_payment(caller, c.id(), req_money(b, "amount", 1),
-                                              opt_string(b, "reason", 500).value_or(""));
+                                              opt_string(b, "reason", 500).value_or(""), c.req.idempotency_key);
                  return json_reply(r.status == "processing" ? 202 : 201,
                                    json::object{{"id", r.id}, {"payment_id", r.payment_id},
                                                 {"amount", r.amount}, {"reason", r.reason},
@@ -203,10 +203,11 @@ void add_processor_payment_routes(std::vector<Route>& t) {
   t.push_back({.method = "POST", .pattern = "/v1/payments/janitor", .access = Access::Write,
                .handler = [](Call& c) {
                  app::Caller caller = c.caller();
-                 int n = app::resolve_processing(caller, std::chrono::seconds(60));
+                 int n = app::resolve_processing(caller, std::chrono::seconds(60)) +
+                         app::resolve_refunds(caller, std::chrono::seconds(60));
                  return ok(json::object{{"resolved", n}});
                },
-               .summary = "Finish payments the processor did not answer (older than a minute)",
+               .summary = "Finish payments and refunds the processor did not answer (older than a minute)",
                .response = "JanitorResult", .own_tx = true});
   t.push_back({.method = "POST", .pattern = "/v1/payments/settle", .access = Access::Write,
                .handler = [](Call& c) {

@@ -279,9 +279,10 @@ Response Router::run_in_tx(const Route& route, Call& call, const std::string& to
   }
   Response r = route.handler(call);
   call.ctx = nullptr;
-  // Only successes are kept: a rejected request changed nothing, so a corrected retry
-  // under the same key must be able to run.
-  if (!hash.empty() && r.status < 400) {
+  // Only finished successes are kept: a rejected request changed nothing, so a corrected retry
+  // under the same key must be able to run; a 202 (still processing) is not final, so a retry
+  // runs again and reports where the work stands (the use case finds it by the same key).
+  if (!hash.empty() && r.status < 400 && r.status != 202) {
     try {
       save_response(db, key.tenant_id, req.idempotency_key, hash, r, ctx.now);
     } catch (const Error& e) {
@@ -314,7 +315,7 @@ Response Router::run_own_tx(const Route& route, Call& call, const std::string& t
   call.tenant_id = key.tenant_id;
   call.actor = actor_of(key);
   Response r = route.handler(call);
-  if (!hash.empty() && r.status < 400) {
+  if (!hash.empty() && r.status < 400 && r.status != 202) {
     // The use case committed its own work already; these operations are idempotent by
     // themselves, so a crash before this point only costs a repeat of a no-op.
     try {

@@ -809,6 +809,11 @@ CREATE INDEX portal_identities_user ON portal_identities (tenant_id, user_id);
     rekey({"portal_oidc_providers", "portal_identities"}),
     // 34: the tenant's colour on its portal, View & Pay pages and emails ('' is Remit's own).
     "ALTER TABLE tenants ADD COLUMN brand_color TEXT NOT NULL DEFAULT '';",
+    // 35: a refund's Idempotency-Key: the same request sent again, even at once, is one refund.
+    R"SQL(
+ALTER TABLE refunds ADD COLUMN request_key TEXT;
+CREATE UNIQUE INDEX refunds_request ON refunds (tenant_id, request_key);
+)SQL",
 };
 
 // Migrations (by version) that only PostgreSQL runs; SQLite records them as applied.

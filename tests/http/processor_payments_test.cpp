@@ -205,6 +205,67 @@ TEST_F(Paying, ATimeoutIsFinishedByTheJanitorAndChargedOnce) {
   EXPECT_EQ(body(post("/v1/payments/janitor", "")).at("resolved"), 0);
 }
 
+// Found by testing as a clerk: a retry of a timed-out charge under its Idempotency-Key
+// replayed "processing" forever, even once the janitor had booked it.
+TEST_F(Paying, ARetryOfATimedOutChargeReportsWhereItStands) {
+  int64_t m = card("4000000000008880");
+  Response first = pay({{"method_id", m}}, "charge-1");
+  ASSERT_EQ(first.status, 202) << first.body;
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":1})").status, 200);  // the janitor books it
+  Response again = pay({{"method_id", m}}, "charge-1");
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(body(again).at("status"), "succeeded");
+  EXPECT_EQ(body(again).at("parts").as_array()[0].at("id"), body(first).at("parts").as_array()[0].at("id"));
+  EXPECT_EQ(sandbox("kind = 'charge'"), 1);
+}
+
+// Found by testing as a clerk: refunding a payment whose credit was used answered 409 after
+// the processor had already given the money back (booked nowhere); a refund the processor did
+// not answer stayed processing forever; the same Idempotency-Key could refund twice.
+TEST_F(Paying, ARefundIsCheckedBeforeTheProcessorAndAlwaysFinished) {
+  int64_t m = card("4242424242424242");
+  Response paid = pay({{"amount", due_ + 10000}, {"method_id", m}});  // 100.00 left as credit
+  ASSERT_EQ(paid.status, 201) << paid.body;
+  int64_t pid = body(paid).at("parts").as_array()[0].at("id").as_int64();
+  ASSERT_EQ(post("/v1/charges", json::serialize(json::object{{"account_id", acc_}, {"description", "Setup"},
+                                                             {"unit_amount", 10000}, {"invoice_now", true}}))
+                .status, 201);  // the new invoice takes the credit
+  ASSERT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), 0);
+  std::string target = "/v1/payments/" + std::to_string(pid) + "/refund";
+  Response all = post(target, json::serialize(json::object{{"amount", due_ + 10000}}));
+  EXPECT_EQ(all.status, 409) << all.body;
+  EXPECT_EQ(sandbox("kind = 'refund'"), 0) << "refused before the processor moves money";
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM refunds"), 0);
+  // What it paid can come back, once per key.
+  Response part = post(target, R"({"amount":5000})", "refund-1");
+  ASSERT_EQ(part.status, 201) << part.body;
+  Response again = post(target, R"({"amount":5000})", "refund-1");
+  EXPECT_EQ(body(again).at("id"), body(part).at("id"));
+  EXPECT_EQ(sandbox("kind = 'refund'"), 1);
+  EXPECT_EQ(body(get("/v1/payments/" + std::to_string(pid))).at("refunded"), 5000);
+}
+
+TEST_F(Paying, ARefundTheProcessorDidNotAnswerIsFinishedByTheJanitor) {
+  int64_t m = card("4000000000008880");
+  ASSERT_EQ(pay({{"method_id", m}}).status, 202);
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":1})").status, 200);
+  ASSERT_EQ(invoice().at("status"), "paid");
+  int64_t pid = store::one_int(*db_, "SELECT id FROM payments");
+  std::string target = "/v1/payments/" + std::to_string(pid) + "/refund";
+  Response r = post(target, R"({"amount":3000})", "refund-slow");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(body(r).at("status"), "processing");
+  EXPECT_EQ(body(get("/v1/payments/" + std::to_string(pid))).at("refunded"), 0);
+  // A retry under the key reports the same refund; nothing is refunded twice.
+  EXPECT_EQ(body(post(target, R"({"amount":3000})", "refund-slow")).at("id"), body(r).at("id"));
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":1})").status, 200);  // the daily janitor
+  EXPECT_EQ(body(get("/v1/payments/" + std::to_string(pid))).at("refunded"), 3000);
+  EXPECT_EQ(invoice().at("status"), "open");
+  EXPECT_EQ(invoice().at("amount_due"), 3000);
+  EXPECT_EQ(sandbox("kind = 'refund'"), 1);
+  EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM refunds WHERE status = 'succeeded'"), 1);
+}
+
 TEST_F(Paying, SettlementMovesClearingToCashAndAReturnReopens) {
   int64_t c = card("4242424242424242");
   ASSERT_EQ(pay({{"amount", 5000}, {"method_id", c}}).status, 201);
