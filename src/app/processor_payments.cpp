@@ -114,6 +114,10 @@ Plan plan(Ctx& ctx, const PaymentRequest& in, const Fresh& fresh) {
   int new_digital = 0;
   for (size_t i = 0; i < p.parts.size(); ++i) {
     auto& part = p.parts[i];
+    for (size_t j = 0; j < i; ++j)  // one card in every part would pass the per-card limit
+      if ((part.method_id && part.method_id == p.parts[j].method_id) ||
+          (!part.token.empty() && part.token == p.parts[j].token))
+        invalid(fmt::format("parts[{}]", i), "each part is paid with a different method");
     std::string f = fmt::format("parts[{}]", i);
     if (in.parts.empty()) f = "";
     PaymentMethod m;

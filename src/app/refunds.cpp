@@ -117,10 +117,15 @@ Refund refund_payment(Caller& c, int64_t payment_id, Minor amount, const std::st
                             " (what the payment can still give back; the convenience fee is kept)");
     // What booking can take back: the credit it left (while the account still has it) and
     // what it paid. Checked before the processor moves any money.
-    Minor applied = 0;
-    for (auto& a : p.applications) applied += a.amount;
-    if (amount > std::min(p.unapplied, locked->credit) + applied - pending)
-      precondition("the payment's credit has been used; credit what used it first");
+    Minor rest = amount + pending - std::min(p.unapplied, locked->credit);
+    for (auto it = p.applications.rbegin(); it != p.applications.rend() && rest > 0; ++it) {
+      std::string status = get_invoice(ctx, it->invoice_id).status;
+      if (status != "paid" && status != "open")  // written off or void: it cannot reopen
+        precondition("the payment paid invoice " + std::to_string(it->invoice_id) + ", now " + status +
+                     ", which a refund cannot reopen; refund at most what the payment left as credit");
+      rest -= it->amount;
+    }
+    if (rest > 0) precondition("the payment's credit has been used; credit what used it first");
     id = store::one_int(c.db,
                         "INSERT INTO refunds (tenant_id, payment_id, amount, reason, status, created_at, "
                         "request_key) VALUES (?, ?, ?, ?, 'processing', ?, ?) RETURNING id",

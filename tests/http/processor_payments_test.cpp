@@ -187,6 +187,11 @@ TEST_F(Paying, ThePaymentRulesHold) {
   EXPECT_EQ(error_field(pay({{"parts", json::array{json::object{{"method_id", m}, {"amount", 5}}}},
                              {"amount", 10}})),
             "parts");
+  // One card in every part would pass the per-card limit.
+  EXPECT_EQ(error_field(pay({{"parts", json::array{json::object{{"method_id", m}, {"amount", 500}},
+                                                   json::object{{"method_id", m}, {"amount", 500}}}},
+                             {"amount", 1000}})),
+            "parts[1]");
 }
 
 TEST_F(Paying, ATimeoutIsFinishedByTheJanitorAndChargedOnce) {
@@ -243,6 +248,20 @@ TEST_F(Paying, ARefundIsCheckedBeforeTheProcessorAndAlwaysFinished) {
   EXPECT_EQ(body(again).at("id"), body(part).at("id"));
   EXPECT_EQ(sandbox("kind = 'refund'"), 1);
   EXPECT_EQ(body(get("/v1/payments/" + std::to_string(pid))).at("refunded"), 5000);
+}
+
+// Found by testing as a clerk: a refund reopened a written-off invoice (uncollectible, with
+// its write-off kept), a transition the invoice states do not have.
+TEST_F(Paying, ARefundNeverReopensAWrittenOffInvoice) {
+  int64_t m = card("4242424242424242");
+  Response paid = pay({{"amount", 4000}, {"method_id", m}});
+  ASSERT_EQ(paid.status, 201) << paid.body;
+  int64_t pid = body(paid).at("parts").as_array()[0].at("id").as_int64();
+  ASSERT_EQ(post("/v1/invoices/" + std::to_string(inv_) + "/mark-uncollectible", "{}").status, 200);
+  Response r = post("/v1/payments/" + std::to_string(pid) + "/refund", R"({"amount":4000})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(invoice().at("status"), "uncollectible");
+  EXPECT_EQ(sandbox("kind = 'refund'"), 0);
 }
 
 TEST_F(Paying, ARefundTheProcessorDidNotAnswerIsFinishedByTheJanitor) {
