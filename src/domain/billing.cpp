@@ -92,20 +92,6 @@ static void settle(const Subscription& sub, Date a, Date b, std::vector<Line>& o
   out.push_back(std::move(adj));
 }
 
-// The period of a multi-cycle (yearly) subscription that ended in the stream cycle closing at
-// b, or nullopt. Such a period is settled at once rather than at its anniversary, so a
-// prepaid cancellation is credited on the next invoice.
-static std::optional<std::pair<Date, Date>> ended_period(const Schedule& s, const Subscription& sub,
-                                                         Date b) {
-  int c = std::max(1, sub.price->interval_cycles);
-  if (c == 1 || !sub.end || *sub.end > b || *sub.end <= shift_cycles(s, b, -1)) return std::nullopt;
-  Date anchor = boundary_on_or_before(s, sub.start);
-  Date last = boundary_on_or_before(s, *sub.end - date::days{1});
-  if (last < anchor) return std::nullopt;
-  Date start = shift_cycles(s, anchor, cycles_between(s, anchor, last) / c * c);
-  return std::pair{start, shift_cycles(s, start, c)};
-}
-
 // The multi-cycle (yearly) period containing the stream cycle that ends at b.
 static std::pair<Date, Date> current_period(const Schedule& s, const Subscription& sub, Date b) {
   int c = std::max(1, sub.price->interval_cycles);
@@ -113,6 +99,29 @@ static std::pair<Date, Date> current_period(const Schedule& s, const Subscriptio
   Date last = shift_cycles(s, b, -1);
   Date start = shift_cycles(s, anchor, cycles_between(s, anchor, last) / c * c);
   return {start, shift_cycles(s, start, c)};
+}
+
+// The periods of a multi-cycle (yearly) subscription that ended within the last period, to
+// settle at once rather than at their anniversaries, so a prepaid cancellation is credited
+// on the next invoice: the period holding its last day of service, and a period billed in
+// advance that begins on or after its end (cancelled, perhaps back-dated, as or before that
+// period began). Only periods whose billing the run knows (from c + 1 cycles back).
+static std::vector<std::pair<Date, Date>> ended_periods(const Schedule& s, const Subscription& sub, Date b) {
+  int c = std::max(1, sub.price->interval_cycles);
+  if (c == 1 || !sub.end || *sub.end > b || *sub.end <= shift_cycles(s, b, -c)) return {};
+  Date known = shift_cycles(s, b, -(c + 1));
+  std::vector<std::pair<Date, Date>> out;
+  Date anchor = boundary_on_or_before(s, sub.start);
+  Date last = boundary_on_or_before(s, *sub.end - date::days{1});
+  if (last >= anchor) {
+    Date start = shift_cycles(s, anchor, cycles_between(s, anchor, last) / c * c);
+    if (start >= known) out.push_back({start, shift_cycles(s, start, c)});
+  }
+  if (b > anchor) {
+    auto later = current_period(s, sub, b);
+    if (later.first >= *sub.end && later.first >= known && was_billed(sub, later.first)) out.push_back(later);
+  }
+  return out;
 }
 
 void bill_subscription(const Schedule& s, const Subscription& sub, Date b, std::vector<Line>& out) {
@@ -142,8 +151,8 @@ void bill_subscription(const Schedule& s, const Subscription& sub, Date b, std::
   if (p.kind != PriceKind::Recurring) return;
   auto per = subscription_periods(s, sub, b);
   if (!per) {
-    if (auto ended = ended_period(s, sub, b)) {
-      settle(sub, ended->first, ended->second, out);
+    if (auto ended = ended_periods(s, sub, b); !ended.empty()) {
+      for (auto& [start, end] : ended) settle(sub, start, end, out);
     } else if (p.timing == Timing::Advance && b > boundary_on_or_before(s, sub.start)) {
       // In advance, a year is billed by the first run after it starts, even mid-year.
       auto [start, end] = current_period(s, sub, b);

@@ -266,6 +266,34 @@ TEST(Billing, CancelledYearlyPriceIsSettledAtTheNextRun) {
               part(36500, 100, days("2025-03-10", "2025-05-20"), days("2025-03-01", "2026-03-01")));
 }
 
+// Found by testing as a clerk: a cancellation back-dated to the start of a prepaid year (or
+// into it, dated more than a month back) was credited only at the year's anniversary, 11
+// months late. It is settled by the next run, once.
+TEST(Billing, ABackDatedYearlyCancellationIsSettledAtTheNextRun) {
+  Price p = recurring(Timing::Advance, 36500, 12);
+  auto s = sub(p, "2025-01-01", 100);
+  s.billed = {{D("2025-01-01"), 36500}, {D("2026-01-01"), 36500}};
+  s.end = D("2026-01-01");  // cancelled on Feb 2, 2026, as of the year's first day
+  auto out = bill(s, "2026-03-01");
+  ASSERT_EQ(out.size(), 1u);
+  expect_line(out[0], LineKind::Adjustment, "Adjustment: Seats (reduced or cancelled)", "2026-01-01",
+              "2027-01-01", 0, -36500);
+  s.billed.push_back({D("2026-01-01"), -36500});
+  for (Date b = D("2026-04-01"); b <= D("2027-02-01"); b = add_months(b, 1)) {
+    std::vector<Line> none;
+    bill_subscription(kMonthly, s, b, none);
+    EXPECT_TRUE(none.empty()) << S(b);
+  }
+  // Back-dated into the year, more than a cycle back: the unused part, at the next run.
+  auto t = sub(p, "2025-01-01", 100);
+  t.billed = {{D("2025-01-01"), 36500}, {D("2026-01-01"), 36500}};
+  t.end = D("2026-01-15");
+  out = bill(t, "2026-04-01");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].amount, part(36500, 100, days("2026-01-01", "2026-01-15"), 365) - 36500);
+  EXPECT_EQ(S(*out[0].cycle_start), "2026-01-01");
+}
+
 TEST(Billing, YearlyPriceStartedMidYearIsProratedOverTheYear) {
   Price p = recurring(Timing::Advance, 18000, 12);
   auto s = sub(p, "2025-03-10", 100);
