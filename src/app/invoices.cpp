@@ -224,6 +224,33 @@ Invoice apply_credit(Ctx& ctx, int64_t id, std::optional<Minor> amount) {
   return get_invoice(ctx, id);
 }
 
+Minor take_back_credit(Ctx& ctx, int64_t account_id, Minor amount) {
+  std::vector<int64_t> ids;
+  {
+    Query q(ctx.db,
+            "SELECT id FROM invoices WHERE tenant_id = ? AND account_id = ? AND credit_applied > 0 "
+            "AND status IN ('open', 'paid') ORDER BY id DESC",
+            ctx.tenant.id, account_id);
+    while (q.next()) ids.push_back(q.i64(0));
+  }
+  Minor taken = 0;
+  for (int64_t id : ids) {
+    if (taken >= amount) break;
+    auto m = money_of(load_header(ctx, id));
+    Minor x = std::min(amount - taken, m.credit_applied);
+    detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today,
+                        domain::reversal_postings(domain::apply_credit_postings(m, x)));
+    detail::add_credit(ctx.db, ctx.tenant.id, account_id, x);
+    m.credit_applied -= x;
+    m.amount_due += x;
+    m.status = domain::settled_status(m.amount_due);
+    save_money(ctx, m);
+    audit(ctx, "invoice.credit_taken_back", "invoice", id, minor_to_decimal(x));
+    taken += x;
+  }
+  return taken;
+}
+
 CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount,
                               const std::string& reason) {
   auto m = money_of(lock_invoice(ctx, invoice_id, "invoice_id"));

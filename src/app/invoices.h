@@ -22,6 +22,11 @@ Invoice void_invoice(Ctx& ctx, int64_t id);
 Invoice mark_uncollectible(Ctx& ctx, int64_t id);
 // Applies the account's credit to an open invoice now: `amount`, or as much as it can.
 Invoice apply_credit(Ctx& ctx, int64_t id, std::optional<Minor> amount);
+// Takes back up to `amount` of the credit the account's open or paid invoices were given,
+// newest first; each reopens by what it gives back, and the account's credit grows by it.
+// For a bank's return of the payment that left that credit: the money is gone, so what it
+// paid is owed again. Returns what was taken back. REQUIRES: the account's lock.
+Minor take_back_credit(Ctx& ctx, int64_t account_id, Minor amount);
 // Locks the invoice's account (the concurrency rule; its credit into `credit`) and loads the
 // invoice's header. NotFound, or 400 naming `field` when given, if there is no such invoice.
 Invoice lock_invoice(Ctx& ctx, int64_t id, std::string_view field = "", Minor* credit = nullptr);

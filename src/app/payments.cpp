@@ -210,7 +210,10 @@ Payment return_payment(Ctx& ctx, int64_t id, const std::string& code, Minor bank
   Payment p = get_payment(ctx, id);
   if (p.status != "succeeded" && p.status != "pending" && p.status != "settled")
     precondition("only a payment that took money can be returned (it is " + p.status + ")");
-  unbook(ctx, p, locked->credit);
+  // The bank took the money back: credit it left that invoices have used since is owed again.
+  Minor credit = locked->credit;
+  if (p.unapplied > credit) credit += take_back_credit(ctx, p.account_id, p.unapplied - credit);
+  unbook(ctx, p, credit);
   store::exec(ctx.db,
               "UPDATE payments SET status = 'returned', returned_at = ?, return_code = ? "
               "WHERE tenant_id = ? AND id = ?",

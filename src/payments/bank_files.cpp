@@ -166,10 +166,12 @@ ImportReport import_bank_file(app::Caller& c, std::string_view text) {
                                           c.env.clock.now());
         if (t.ok) new_tokens[e.change->original_trace] = t.token;
       }
-  store::Tx tx(c.db, true);
-  app::Ctx ctx = app::make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
+  // Each entry in its own transaction: one return that cannot be booked is reported, and the
+  // others are applied (an entry applied already is counted, never applied twice).
   for (auto& b : f.batches)
     for (auto& e : b.entries) {
+      store::Tx tx(c.db, true);
+      app::Ctx ctx = app::make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
       const std::string& trace = e.returned ? e.returned->original_trace
                                  : e.change ? e.change->original_trace
                                             : e.trace_number;
@@ -204,7 +206,14 @@ ImportReport import_bank_file(app::Caller& c, std::string_view text) {
           ++report.returns_already;
           continue;
         }
-        app::return_payment(ctx, p->id, code, 0);
+        try {
+          app::return_payment(ctx, p->id, code, 0);
+        } catch (const Error& e) {
+          if (e.code != Code::FailedPrecondition) throw;
+          unknown(std::string("could not be booked: ") + e.what());
+          continue;
+        }
+        tx.commit();
         ++report.returns_applied;
         continue;
       }
@@ -228,10 +237,14 @@ ImportReport import_bank_file(app::Caller& c, std::string_view text) {
         store::exec(c.db, "UPDATE payment_methods SET routing = ? WHERE tenant_id = ? AND id = ?",
                     ch.corrected_routing, c.tenant_id, *p->method_id);
       app::audit(ctx, "payment_method.changed_by_bank", "payment_method", *p->method_id, code);
+      tx.commit();
       ++report.changes_applied;
     }
+  store::Tx tx(c.db, true);
+  app::Ctx ctx = app::make_ctx(c.db, c.env.clock, c.tenant_id, c.actor, c.source);
   app::audit(ctx, "bank_file.imported", "tenant", c.tenant_id,
-             fmt::format("{} returns, {} changes", report.returns_applied, report.changes_applied));
+             fmt::format("{} returns, {} changes, {} not applied", report.returns_applied,
+                         report.changes_applied, report.unknown.size()));
   tx.commit();
   return report;
 }

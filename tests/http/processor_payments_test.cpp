@@ -671,6 +671,43 @@ TEST_F(Paying, TheDaysBankFileAndAReturnFileImportedOnce) {
   EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM charges WHERE description LIKE 'Returned payment fee%'"), 1);
 }
 
+// Found by testing as a clerk: the return of a debit whose credit a later invoice had used
+// was refused, and refused the whole file with it. The money is gone: what used the credit is
+// owed again, and every other entry of the file is applied.
+TEST_F(Paying, ABankReturnReopensWhatUsedTheDebitsCreditAndTheFileGoesOn) {
+  int64_t web = bank("000123456789");
+  Response paid = pay({{"amount", due_ + 10000}, {"method_id", web}});  // 100.00 left as credit
+  ASSERT_EQ(paid.status, 201) << paid.body;
+  int64_t pid = body(paid).at("parts").as_array()[0].at("id").as_int64();
+  Response setup = post("/v1/charges", json::serialize(json::object{{"account_id", acc_}, {"description", "Setup"},
+                                                                    {"unit_amount", 10000}, {"invoice_now", true}}));
+  ASSERT_EQ(setup.status, 201) << setup.body;
+  ASSERT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), 0);  // the new invoice took it
+
+  auto f = payments::parse_nacha(get("/v1/bank-files").body);
+  payments::NachaFile r = f;
+  r.batches.resize(1);
+  ASSERT_EQ(r.batches[0].company_entry_description != "ACCTVERIFY", true);
+  auto& ret = r.batches[0].entries.at(0);
+  ret.transaction_code = payments::kCheckingReturnDebit;
+  ret.returned = payments::Return{"R01", ret.trace_number, std::nullopt, "11000000", ""};
+  payments::NachaEntry stranger = ret;  // another entry of the file, naming no debit
+  stranger.returned->original_trace = "110000000777777";
+  stranger.trace_number = "110000000000777";
+  r.batches[0].entries.insert(r.batches[0].entries.begin(), stranger);
+  Response imp = call("POST", "/v1/bank-files/returns", payments::write_nacha(r));
+  ASSERT_EQ(imp.status, 200) << imp.body;
+  EXPECT_EQ(body(imp).at("returns_applied"), 1);
+  EXPECT_EQ(body(imp).at("unknown").as_array().size(), 1u);
+  EXPECT_EQ(body(get("/v1/payments/" + std::to_string(pid))).at("status"), "returned");
+  EXPECT_EQ(invoice().at("amount_due"), due_);
+  auto open = body(get("/v1/invoices?status=open&account_id=" + a_)).at("data").as_array();
+  Minor owed = 0;
+  for (auto& i : open) owed += i.at("amount_due").as_int64();
+  EXPECT_EQ(owed, due_ + 10000) << "the setup invoice owes again what the credit paid";
+  EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), 0);
+}
+
 TEST_F(Paying, ASplitWhosePartTimesOutIsFinishedByTheJanitor) {
   int64_t good = card("4242424242424242"), slow = card("4000000000008880");
   Response r = pay({{"parts", json::array{json::object{{"method_id", good}, {"amount", 5000}},
