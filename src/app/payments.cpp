@@ -2,6 +2,8 @@
 // and their reversal. Allocation and postings are the domain's (domain/ledger.h).
 #include <sodium.h>
 
+#include <regex>
+
 #include "app/accounts.h"
 #include "app/internal.h"
 #include "app/invoices.h"
@@ -89,6 +91,7 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
   if (in.reference.size() > 100) invalid("reference", "must be at most 100 characters");
   Date received = detail::date_or_today(ctx, "received_date", in.received_date);
   if (received > ctx.today) invalid("received_date", "cannot be in the future");
+  if (received < ctx.today - date::years{10}) invalid("received_date", "must be within the last 10 years");
   {  // a child billed to its parent has no invoices: its credit would never be used
     Query q(ctx.db, kBillingAccount, ctx.tenant.id, in.account_id);
     if (!q.next()) invalid("account_id", "no such account");
@@ -204,7 +207,9 @@ Payment reverse_payment(Ctx& ctx, int64_t id, const std::string& reason) {
 
 Payment return_payment(Ctx& ctx, int64_t id, const std::string& code, Minor bank_fee) {
   if (bank_fee < 0 || bank_fee > 100000) invalid("bank_fee", "must be between 0 and 1000.00");
-  if (code.empty() || code.size() > 10) invalid("return_code", "must be a return code such as R01");
+  // NACHA's return codes: R01 to R85.
+  static const std::regex kReturnCode("R(0[1-9]|[1-7][0-9]|8[0-5])");
+  if (!std::regex_match(code, kReturnCode)) invalid("return_code", "must be a NACHA return code, R01 to R85");
   auto locked = detail::lock_owner(ctx, "payments", id);
   if (!locked) not_found("payment");
   Payment p = get_payment(ctx, id);
