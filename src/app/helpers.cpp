@@ -83,6 +83,13 @@ void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delt
     throw Error(Code::Internal, "account credit would go below 0 or overflow");
 }
 
+bool credit_fits(Minor credit, Minor added) { return added <= 0 || added <= kMaxAmount - credit; }
+
+void require_credit_room(Minor credit, Minor added, std::string_view field) {
+  if (!credit_fits(credit, added))
+    invalid(std::string(field), "the account's credit would pass " + minor_to_decimal(kMaxAmount));
+}
+
 Date require_date(std::string_view field, const std::string& s) {
   auto d = parse_date(s);
   if (!d) invalid(std::string(field), "must be a date YYYY-MM-DD");

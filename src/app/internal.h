@@ -45,6 +45,11 @@ std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id);
 // what was billed, so they are not refused at that limit (a bill run must never stop on one
 // account).
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta);
+// 400 naming `field` when adding `added` to an account's `credit` (read under its lock) would
+// bring it above kMaxAmount. Every operation that raises credit calls it before any change.
+void require_credit_room(Minor credit, Minor added, std::string_view field);
+// Whether adding `added` to `credit` keeps it within kMaxAmount.
+bool credit_fits(Minor credit, Minor added);
 
 Date require_date(std::string_view field, const std::string& s);
 Date date_or_today(const Ctx& ctx, std::string_view field, const std::optional<std::string>& s);
