@@ -1,6 +1,8 @@
 // Shared validation and ledger helpers (app/internal.h).
 #include "app/internal.h"
 
+#include <limits>
+
 namespace remit::app::detail {
 using store::Query;
 
@@ -14,7 +16,7 @@ constexpr const char* kBillingAccountOf =
     "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?";
 constexpr const char* kAddCredit =
     "UPDATE accounts SET credit_balance = credit_balance + ? WHERE tenant_id = ? AND id = ? "
-    "AND credit_balance >= -CAST(? AS BIGINT) AND credit_balance <= 9223372036854775807 - ?";
+    "AND credit_balance >= -CAST(? AS BIGINT) AND credit_balance <= ?";
 }  // namespace
 
 store::RowSet ledger_rows() {
@@ -78,9 +80,11 @@ std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id) {
 
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta) {
   if (delta == 0) return;
-  if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, std::max<Minor>(delta, 0)) !=
-      1)
-    throw Error(Code::Internal, "account credit would go below 0 or overflow");
+  // A decrease may leave a credit above the limit (stored before it was enforced) as it is.
+  Minor ceiling = delta > 0 ? kMaxAmount - delta : std::numeric_limits<Minor>::max();
+  if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, ceiling) != 1)
+    throw Error(Code::Internal, "account credit would go below 0 or above " +
+                                    minor_to_decimal(kMaxAmount));
 }
 
 bool credit_fits(Minor credit, Minor added) { return added <= 0 || added <= kMaxAmount - credit; }

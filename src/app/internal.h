@@ -39,11 +39,9 @@ struct Locked {
   Minor credit;  // the billing account's, read under the lock
 };
 std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id);
-// Adds `delta` to the account's credit (relative update, under the account's lock); the
-// credit may not go below 0 (Internal: callers check first). kMaxAmount limits what a payment
-// may add (checked with a 400 there); credit notes, voids and negative invoices give back
-// what was billed, so they are not refused at that limit (a bill run must never stop on one
-// account).
+// Adds `delta` to the account's credit (relative update, under the account's lock). The
+// credit stays within 0..kMaxAmount (docs/billing.md "Limits"): Internal error otherwise, as
+// callers check first (require_credit_room for what raises it).
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta);
 // 400 naming `field` when adding `added` to an account's `credit` (read under its lock) would
 // bring it above kMaxAmount. Every operation that raises credit calls it before any change.
