@@ -178,7 +178,7 @@ ChequeRefund void_cheque_refund(Ctx& ctx, int64_t id, const std::string& reason)
   ChequeRefund c = lock_cheque(ctx, id, &credit);
   if (c.status == "void")
     precondition("cheque " + std::to_string(c.cheque_number) + " is already void");
-  detail::require_credit_room(credit, c.amount, "id");  // the amount returns as credit
+  detail::require_credit_room(ctx, c.account_id, credit, c.amount, "id");  // the amount returns as credit
   store::exec(ctx.db, kVoid, format_instant(ctx.now), reason, ctx.tenant.id, id);
   detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today,
                       domain::cheque_void_postings(c.account_id, c.amount, c.status == "issued"));

@@ -14,6 +14,9 @@ constexpr const char* kLockAccount =
     "RETURNING credit_balance";
 constexpr const char* kBillingAccountOf =
     "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?";
+constexpr const char* kProcessing =
+    "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE tenant_id = ? AND account_id = ? "
+    "AND status = 'processing'";
 constexpr const char* kAddCredit =
     "UPDATE accounts SET credit_balance = credit_balance + ? WHERE tenant_id = ? AND id = ? "
     "AND credit_balance >= -CAST(? AS BIGINT) AND credit_balance <= ?";
@@ -89,8 +92,10 @@ void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delt
 
 bool credit_fits(Minor credit, Minor added) { return added <= 0 || added <= kMaxAmount - credit; }
 
-void require_credit_room(Minor credit, Minor added, std::string_view field) {
-  if (!credit_fits(credit, added))
+void require_credit_room(Ctx& ctx, int64_t account_id, Minor credit, Minor added,
+                         std::string_view field) {
+  Minor processing = store::one_int(ctx.db, kProcessing, ctx.tenant.id, account_id);
+  if (!credit_fits(credit, checked_add(processing, std::max<Minor>(added, 0))))
     invalid(std::string(field), "the account's credit would pass " + minor_to_decimal(kMaxAmount));
 }
 

@@ -43,9 +43,13 @@ std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id);
 // credit stays within 0..kMaxAmount (docs/billing.md "Limits"): Internal error otherwise, as
 // callers check first (require_credit_room for what raises it).
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta);
-// 400 naming `field` when adding `added` to an account's `credit` (read under its lock) would
-// bring it above kMaxAmount. Every operation that raises credit calls it before any change.
-void require_credit_room(Minor credit, Minor added, std::string_view field);
+// 400 naming `field` when adding `added` to the credit of billing account `account_id`
+// (`credit`, read under its lock) could bring it above kMaxAmount, counting in full the
+// account's payments still processing: each may yet leave its whole amount as credit (what it
+// pays may be paid or credited first). Every operation that raises an account's credit or
+// lowers what it owes calls it before changing anything.
+void require_credit_room(Ctx& ctx, int64_t account_id, Minor credit, Minor added,
+                         std::string_view field);
 // Whether adding `added` to `credit` keeps it within kMaxAmount.
 bool credit_fits(Minor credit, Minor added);
 

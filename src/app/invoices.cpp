@@ -161,7 +161,7 @@ Invoice finalize_invoice(Ctx& ctx, int64_t id) {
   Invoice inv = lock_invoice(ctx, id, "", &credit);
   if (inv.status != "draft") precondition("only a draft invoice can be finalized");
   auto f = domain::plan_finalization(inv.subtotal, credit);
-  detail::require_credit_room(credit, f.credit_added, "id");  // a negative invoice
+  detail::require_credit_room(ctx, inv.account_id, credit, f.credit_added, "id");  // a negative invoice
   int64_t number = next_counter(ctx.db, ctx.tenant.id, "invoice");
   store::exec(ctx.db, kFinalize, number, domain::status_name(f.status), f.credit_applied,
               f.amount_due, format_instant(ctx.now), ctx.tenant.id, id);
@@ -180,7 +180,7 @@ Invoice void_invoice(Ctx& ctx, int64_t id) {
   if (m.status == domain::InvoiceStatus::Open) {
     if (m.amount_paid != 0 || m.amount_credited != 0)
       precondition("the invoice has payments or credit notes; issue a credit note instead");
-    detail::require_credit_room(credit, m.credit_applied, "id");
+    detail::require_credit_room(ctx, m.account_id, credit, m.credit_applied, "id");
     // Reverse the finalization: the receivable goes, applied credit returns to the account.
     detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today, domain::void_postings(m));
     detail::add_credit(ctx.db, ctx.tenant.id, m.account_id, m.credit_applied);
@@ -245,7 +245,7 @@ CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount,
     while (q.next()) applied.push_back({q.i64(0), q.i64(1)});
   }
   auto e = domain::plan_credit_note(m, amount, applied);
-  detail::require_credit_room(credit, e.to_credit, "amount");
+  detail::require_credit_room(ctx, m.account_id, credit, e.to_credit, "amount");
   int64_t number = next_counter(ctx.db, ctx.tenant.id, "credit_note");
   int64_t id = store::one_int(ctx.db, kInsertNote, ctx.tenant.id, number, invoice_id,
                               m.account_id, amount, reason, format_instant(ctx.now));

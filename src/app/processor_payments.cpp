@@ -31,10 +31,6 @@ constexpr const char* kParts =
 constexpr const char* kRecentDigital =
     "SELECT COUNT(*) FROM payments WHERE tenant_id = ? AND account_id = ? AND method IN "
     "('card', 'wallet') AND status NOT IN ('failed', 'voided') AND created_at > ?";
-// What the account's payments still processing may take (and leave as credit).
-constexpr const char* kInFlight =
-    "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE tenant_id = ? AND account_id = ? "
-    "AND status = 'processing'";
 constexpr const char* kDue =
     "SELECT amount_due, status, account_id FROM invoices WHERE tenant_id = ? AND id = ?";
 
@@ -71,15 +67,6 @@ struct Plan {
 // describes them, by token.
 using Fresh = std::map<std::string, PaymentMethod>;
 
-// Before any processor call: what a payment leaves beyond what is due becomes credit, which
-// may not pass the limit; the account's payments still processing may each leave at most
-// their amount (they may pay the same invoices), so they count in full.
-void require_credit_room(Ctx& ctx, const Account& a, Minor excess) {
-  Minor in_flight = store::one_int(ctx.db, kInFlight, ctx.tenant.id, a.id);
-  detail::require_credit_room(a.credit_balance, checked_add(in_flight, std::max<Minor>(excess, 0)),
-                              "amount");
-}
-
 // The request's invoices (checked: on the account, open, listed once) into `targets`, and
 // the amount it pays: its own, else their amount due (none chosen: the account's).
 Minor amount_of(Ctx& ctx, const PaymentRequest& in, std::vector<int64_t>& targets) {
@@ -106,7 +93,8 @@ Minor amount_of(Ctx& ctx, const PaymentRequest& in, std::vector<int64_t>& target
     invalid("amount", "must be between 0.01 and " + minor_to_decimal(kMaxAmount));
   if (in.at_most_due && amount > due)
     invalid("amount", due > 0 ? "is more than the amount due, " + minor_to_decimal(due) : "nothing is due");
-  require_credit_room(ctx, a, amount - due);
+  // Before any processor call: what it leaves beyond what is due becomes credit.
+  detail::require_credit_room(ctx, a.id, a.credit_balance, amount - due, "amount");
   return amount;
 }
 

@@ -533,8 +533,8 @@ TEST_F(Paying, NothingRaisesCreditAboveTheLimit) {
 }
 
 // A charge still processing (no answer yet) may still leave its amount as credit: a second
-// charge that could pass the limit with it is refused before the processor is called, so the
-// janitor can always book the first.
+// charge or a credit note that could pass the limit with it is refused (before the processor
+// is called), so the janitor can always book the first.
 TEST_F(Paying, TheCreditLimitCountsChargesStillProcessing) {
   ASSERT_EQ(post("/v1/payments", json::serialize(json::object{{"account_id", acc_}, {"amount", due_ + kMaxAmount - 60000},
                                                                {"method", "cheque"}, {"reference", "CHK"}}))
@@ -546,8 +546,15 @@ TEST_F(Paying, TheCreditLimitCountsChargesStillProcessing) {
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(error_field(r), "amount");
   EXPECT_EQ(sandbox("kind = 'charge'"), charges);
+  auto note = [&](Minor amount) {
+    return post("/v1/credit-notes", json::serialize(json::object{
+                                        {"invoice_id", inv_}, {"amount", amount}, {"reason", "goodwill"}}));
+  };
+  EXPECT_EQ(error_field(note(10001)), "amount");  // 10000 would fit, the charge landing too
   ASSERT_EQ(post("/v1/clock/advance", R"({"days":1})").status, 200);  // the janitor books it
   EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), kMaxAmount - 10000);
+  EXPECT_EQ(note(10000).status, 201);
+  EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), kMaxAmount);
 }
 
 TEST_F(Paying, ARefundGoesBackToTheCardAndReopensWhatItPaidKeepingTheFee) {
