@@ -82,6 +82,13 @@ constexpr const char* kListRuns =
     "SELECT id, stream, cycle_end, status, invoices, started_at, finished_at FROM bill_runs "
     "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?";
 
+// Whether the run finalizes `d`: a negative invoice that would bring the account's credit
+// above the limit stays a draft, to finalize once the credit is used or refunded (the run
+// never stops on one account).
+bool finalizes(const Ctx& ctx, Minor credit, const Draft& d) {
+  return ctx.tenant.auto_finalize && detail::credit_fits(credit, -d.subtotal());
+}
+
 // Bills billing accounts first..last (ids, inclusive) for the run at boundary b, in the
 // caller's transaction. Returns the invoices written.
 int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& prices, Date b,
@@ -101,12 +108,22 @@ int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& pri
   if (accounts.empty()) return 0;
   auto drafts = build_drafts(db, tenant_id, s, prices, b, first, last);
   int64_t n = static_cast<int64_t>(drafts.size());
+  // Each draft's account (drafts and accounts are both by id), and whether it is finalized.
+  std::vector<size_t> acct(drafts.size());
+  std::vector<char> finalize(drafts.size());
+  int64_t finals = 0;
+  for (size_t k = 0, ai = 0; k < drafts.size(); ++k) {
+    while (accounts[ai].id != drafts[k].account_id) ++ai;
+    acct[k] = ai;
+    finalize[k] = finalizes(ctx, accounts[ai].credit, drafts[k]);
+    finals += finalize[k];
+  }
   // The counters are taken last: on PostgreSQL their row locks serialise concurrent
   // workers only for the writing, not for the reading above.
   int64_t number = 0, txn = 0;
-  if (n > 0 && ctx.tenant.auto_finalize) {
-    number = next_counter(db, tenant_id, "invoice", n);
-    txn = next_counter(db, tenant_id, "ledger_txn", n);
+  if (finals > 0) {
+    number = next_counter(db, tenant_id, "invoice", finals);
+    txn = next_counter(db, tenant_id, "ledger_txn", finals);
   }
   std::string now = format_instant(ctx.now);
   InvoiceHeader h{domain::shift_cycles(s.schedule, b, -1), b, b, &s};
@@ -114,13 +131,12 @@ int64_t bill_chunk(store::Db& db, Ctx& ctx, const Stream& s, const PriceMap& pri
   InvoiceRows rows;
   Notices notices(ctx);
   std::string issue = format_date(b), due = format_date(domain::due_date(s.terms, b));
-  size_t ai = 0;
   for (size_t k = 0; k < drafts.size(); ++k) {
     const Draft& d = drafts[k];
-    while (accounts[ai].id != d.account_id) ++ai;
+    size_t ai = acct[k];
     Minor credit = accounts[ai].credit, before = credit;
-    auto num = ctx.tenant.auto_finalize ? std::optional(number++) : std::nullopt;
-    auto f = add_invoice(rows, ids[k], tenant_id, h, d, num, txn++, credit, now);
+    auto num = finalize[k] ? std::optional(number++) : std::nullopt;
+    auto f = add_invoice(rows, ids[k], tenant_id, h, d, num, num ? txn++ : 0, credit, now);
     detail::add_credit(db, tenant_id, d.account_id, credit - before);
     if (num)
       notices.invoice_finalized({ids[k], d.account_id, *num, s.code, issue, due,

@@ -99,9 +99,12 @@ auto in_write_tx(store::Db& db, const Clock& clock, int64_t tenant_id, const std
   }
 }
 
-// The cheque, locked (its account's lock) and read under the lock.
-ChequeRefund lock_cheque(Ctx& ctx, int64_t id) {
-  if (!detail::lock_owner(ctx, "cheque_refunds", id)) not_found("cheque refund");
+// The cheque, locked (its account's lock) and read under the lock; `credit`, when given,
+// receives the account's credit.
+ChequeRefund lock_cheque(Ctx& ctx, int64_t id, Minor* credit = nullptr) {
+  auto locked = detail::lock_owner(ctx, "cheque_refunds", id);
+  if (!locked) not_found("cheque refund");
+  if (credit) *credit = locked->credit;
   return get_cheque_refund(ctx, id);
 }
 
@@ -171,9 +174,11 @@ int64_t mark_run_issued(Ctx& ctx, const std::string& run_date) {
 
 ChequeRefund void_cheque_refund(Ctx& ctx, int64_t id, const std::string& reason) {
   if (blank(reason) || reason.size() > 500) invalid("reason", "must be 1-500 characters");
-  ChequeRefund c = lock_cheque(ctx, id);
+  Minor credit;
+  ChequeRefund c = lock_cheque(ctx, id, &credit);
   if (c.status == "void")
     precondition("cheque " + std::to_string(c.cheque_number) + " is already void");
+  detail::require_credit_room(ctx, c.account_id, credit, c.amount, "id");  // the amount returns as credit
   store::exec(ctx.db, kVoid, format_instant(ctx.now), reason, ctx.tenant.id, id);
   detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today,
                       domain::cheque_void_postings(c.account_id, c.amount, c.status == "issued"));

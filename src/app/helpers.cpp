@@ -1,6 +1,8 @@
 // Shared validation and ledger helpers (app/internal.h).
 #include "app/internal.h"
 
+#include <limits>
+
 namespace remit::app::detail {
 using store::Query;
 
@@ -12,9 +14,12 @@ constexpr const char* kLockAccount =
     "RETURNING credit_balance";
 constexpr const char* kBillingAccountOf =
     "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?";
+constexpr const char* kProcessing =
+    "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE tenant_id = ? AND account_id = ? "
+    "AND status = 'processing'";
 constexpr const char* kAddCredit =
     "UPDATE accounts SET credit_balance = credit_balance + ? WHERE tenant_id = ? AND id = ? "
-    "AND credit_balance >= -CAST(? AS BIGINT) AND credit_balance <= 9223372036854775807 - ?";
+    "AND credit_balance >= -CAST(? AS BIGINT) AND credit_balance <= ?";
 }  // namespace
 
 store::RowSet ledger_rows() {
@@ -78,9 +83,20 @@ std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id) {
 
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta) {
   if (delta == 0) return;
-  if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, std::max<Minor>(delta, 0)) !=
-      1)
-    throw Error(Code::Internal, "account credit would go below 0 or overflow");
+  // A decrease may leave a credit above the limit (stored before it was enforced) as it is.
+  Minor ceiling = delta > 0 ? kMaxAmount - delta : std::numeric_limits<Minor>::max();
+  if (store::exec(db, kAddCredit, delta, tenant_id, account_id, delta, ceiling) != 1)
+    throw Error(Code::Internal, "account credit would go below 0 or above " +
+                                    minor_to_decimal(kMaxAmount));
+}
+
+bool credit_fits(Minor credit, Minor added) { return added <= 0 || added <= kMaxAmount - credit; }
+
+void require_credit_room(Ctx& ctx, int64_t account_id, Minor credit, Minor added,
+                         std::string_view field) {
+  Minor processing = store::one_int(ctx.db, kProcessing, ctx.tenant.id, account_id);
+  if (!credit_fits(credit, checked_add(processing, std::max<Minor>(added, 0))))
+    invalid(std::string(field), "the account's credit would pass " + minor_to_decimal(kMaxAmount));
 }
 
 Date require_date(std::string_view field, const std::string& s) {

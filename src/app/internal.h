@@ -39,12 +39,19 @@ struct Locked {
   Minor credit;  // the billing account's, read under the lock
 };
 std::optional<Locked> lock_owner(Ctx& ctx, std::string_view table, int64_t id);
-// Adds `delta` to the account's credit (relative update, under the account's lock); the
-// credit may not go below 0 (Internal: callers check first). kMaxAmount limits what a payment
-// may add (checked with a 400 there); credit notes, voids and negative invoices give back
-// what was billed, so they are not refused at that limit (a bill run must never stop on one
-// account).
+// Adds `delta` to the account's credit (relative update, under the account's lock). The
+// credit stays within 0..kMaxAmount (docs/billing.md "Limits"): Internal error otherwise, as
+// callers check first (require_credit_room for what raises it).
 void add_credit(store::Db& db, int64_t tenant_id, int64_t account_id, Minor delta);
+// 400 naming `field` when adding `added` to the credit of billing account `account_id`
+// (`credit`, read under its lock) could bring it above kMaxAmount, counting in full the
+// account's payments still processing: each may yet leave its whole amount as credit (what it
+// pays may be paid or credited first). Every operation that raises an account's credit or
+// lowers what it owes calls it before changing anything.
+void require_credit_room(Ctx& ctx, int64_t account_id, Minor credit, Minor added,
+                         std::string_view field);
+// Whether adding `added` to `credit` keeps it within kMaxAmount.
+bool credit_fits(Minor credit, Minor added);
 
 Date require_date(std::string_view field, const std::string& s);
 Date date_or_today(const Ctx& ctx, std::string_view field, const std::optional<std::string>& s);

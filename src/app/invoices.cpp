@@ -161,6 +161,7 @@ Invoice finalize_invoice(Ctx& ctx, int64_t id) {
   Invoice inv = lock_invoice(ctx, id, "", &credit);
   if (inv.status != "draft") precondition("only a draft invoice can be finalized");
   auto f = domain::plan_finalization(inv.subtotal, credit);
+  detail::require_credit_room(ctx, inv.account_id, credit, f.credit_added, "id");  // a negative invoice
   int64_t number = next_counter(ctx.db, ctx.tenant.id, "invoice");
   store::exec(ctx.db, kFinalize, number, domain::status_name(f.status), f.credit_applied,
               f.amount_due, format_instant(ctx.now), ctx.tenant.id, id);
@@ -173,11 +174,13 @@ Invoice finalize_invoice(Ctx& ctx, int64_t id) {
 }
 
 Invoice void_invoice(Ctx& ctx, int64_t id) {
-  auto m = money_of(lock_invoice(ctx, id));
+  Minor credit;
+  auto m = money_of(lock_invoice(ctx, id, "", &credit));
   require_transition(m, domain::InvoiceStatus::Void, "only an open or draft invoice can be voided");
   if (m.status == domain::InvoiceStatus::Open) {
     if (m.amount_paid != 0 || m.amount_credited != 0)
       precondition("the invoice has payments or credit notes; issue a credit note instead");
+    detail::require_credit_room(ctx, m.account_id, credit, m.credit_applied, "id");
     // Reverse the finalization: the receivable goes, applied credit returns to the account.
     detail::post_ledger(ctx.db, ctx.tenant.id, ctx.today, domain::void_postings(m));
     detail::add_credit(ctx.db, ctx.tenant.id, m.account_id, m.credit_applied);
@@ -253,7 +256,8 @@ Minor take_back_credit(Ctx& ctx, int64_t account_id, Minor amount) {
 
 CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount,
                               const std::string& reason) {
-  auto m = money_of(lock_invoice(ctx, invoice_id, "invoice_id"));
+  Minor credit;
+  auto m = money_of(lock_invoice(ctx, invoice_id, "invoice_id", &credit));
   bool was_open = m.status == domain::InvoiceStatus::Open;
   if (m.status != domain::InvoiceStatus::Open && m.status != domain::InvoiceStatus::Paid)
     precondition("credit notes apply to open or paid invoices only");
@@ -268,6 +272,7 @@ CreditNote create_credit_note(Ctx& ctx, int64_t invoice_id, Minor amount,
     while (q.next()) applied.push_back({q.i64(0), q.i64(1)});
   }
   auto e = domain::plan_credit_note(m, amount, applied);
+  detail::require_credit_room(ctx, m.account_id, credit, e.to_credit, "amount");
   int64_t number = next_counter(ctx.db, ctx.tenant.id, "credit_note");
   int64_t id = store::one_int(ctx.db, kInsertNote, ctx.tenant.id, number, invoice_id,
                               m.account_id, amount, reason, format_instant(ctx.now));

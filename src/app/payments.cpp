@@ -112,9 +112,7 @@ Payment post_payment(Ctx& ctx, const NewPayment& in) {
     targets = detail::open_targets(ctx, in.account_id);
   }
   auto alloc = domain::allocate_payment(in.amount, targets);
-  if (alloc.to_credit > kMaxAmount - credit)
-    invalid("amount", "the rest would bring the account's credit above " +
-                          minor_to_decimal(kMaxAmount));
+  detail::require_credit_room(ctx, in.account_id, credit, alloc.to_credit, "amount");
   int64_t id = store::one_int(ctx.db, kInsert, ctx.tenant.id, in.account_id, in.method,
                               in.reference, in.amount, format_date(received),
                               detail::confirmation_code(), format_instant(ctx.now));

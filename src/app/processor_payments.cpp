@@ -71,11 +71,9 @@ using Fresh = std::map<std::string, PaymentMethod>;
 // The request's invoices (checked: on the account, open, listed once) into `targets`, and
 // the amount it pays: its own, else their amount due (none chosen: the account's).
 Minor amount_of(Ctx& ctx, const PaymentRequest& in, std::vector<int64_t>& targets) {
-  {
-    Account a = get_account(ctx, in.account_id);
-    if (a.billing_account_id != in.account_id)
-      invalid("account_id", "the account is billed to its parent account; pay there");
-  }
+  Account a = get_account(ctx, in.account_id);
+  if (a.billing_account_id != in.account_id)
+    invalid("account_id", "the account is billed to its parent account; pay there");
   std::set<int64_t> seen;
   Minor due = 0;
   for (size_t i = 0; i < in.invoice_ids.size(); ++i) {
@@ -96,6 +94,8 @@ Minor amount_of(Ctx& ctx, const PaymentRequest& in, std::vector<int64_t>& target
     invalid("amount", "must be between 0.01 and " + minor_to_decimal(kMaxAmount));
   if (in.at_most_due && amount > due)
     invalid("amount", due > 0 ? "is more than the amount due, " + minor_to_decimal(due) : "nothing is due");
+  // Before any processor call: what it leaves beyond what is due becomes credit.
+  detail::require_credit_room(ctx, a.id, a.credit_balance, amount - due, "amount");
   return amount;
 }
 

@@ -261,6 +261,9 @@ VerifyReport verify(store::Db& db) {
         Wide credit = q.i64(1), book = -wide(q, 2);
         if (credit < 0)
           c(fmt::format("account {}: credit {} is negative", q.i64(0), str(credit)));
+        else if (credit > kMaxAmount)
+          c(fmt::format("account {}: credit {} is above the limit {}", q.i64(0), str(credit),
+                        str(kMaxAmount)));
         else if (credit != book)
           c(fmt::format("account {}: credit {} but ledger says {}", q.i64(0), str(credit),
                         str(book)));

@@ -93,6 +93,13 @@ TEST_F(VerifyTest, NegativeAccountCredit) {
   expect_problem({"account " + id(A), "negative"});
 }
 
+// The limit of docs/billing.md "Limits": credit above 10^15 is reported as such.
+TEST_F(VerifyTest, AccountCreditAboveTheLimit) {
+  sql("UPDATE accounts SET credit_balance = " + std::to_string(kMaxAmount + 1) + " WHERE id = " +
+      id(B));
+  expect_problem({"account " + id(B), "above the limit"});
+}
+
 TEST_F(VerifyTest, CreditThatIsNotItsBook) {
   sql("UPDATE accounts SET credit_balance = credit_balance + 1 WHERE id = " + id(B));
   expect_problem({"account " + id(B), "ledger says"});

@@ -569,6 +569,74 @@ TEST_F(Paying, AScheduledPaymentNeverChargesMoreThanItsInvoicesOwe) {
   EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), 0);
 }
 
+// Found by attack-testing: nothing kept account credit within 10^15 (docs/billing.md
+// "Limits"). With the invoice paid and the credit at the limit, a cheque, a card charge, a
+// bank debit and a credit note that would pass it are refused with a 400 on "amount" before
+// anything changes, and the processor is never called.
+TEST_F(Paying, NothingRaisesCreditAboveTheLimit) {
+  int64_t m = card("4242424242424242"), b = bank("000123456789");
+  auto cheque = [&](Minor amount) {
+    return post("/v1/payments", json::serialize(json::object{
+                                    {"account_id", acc_}, {"amount", amount}, {"method", "cheque"}, {"reference", "CHK"}}));
+  };
+  auto credit = [&] { return body(get("/v1/accounts/" + a_)).at("credit_balance").as_int64(); };
+  auto count = [&](const std::string& table) {
+    return store::one_int(*db_, "SELECT COUNT(*) FROM " + table);
+  };
+  ASSERT_EQ(cheque(due_).status, 201);                     // the invoice is paid
+  ASSERT_EQ(cheque(kMaxAmount - 10000).status, 201);       // all credit
+  // A card charge that leaves the credit exactly at the limit is taken.
+  ASSERT_EQ(pay({{"amount", 10000}, {"method_id", m}}).status, 201);
+  ASSERT_EQ(credit(), kMaxAmount);
+  auto paid = invoice();
+  int64_t ledger_rows = count("ledger_entries"), payments = count("payments"),
+          processor = count("sandbox_transactions");
+  auto refused = [&](const Response& r) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(error_field(r), "amount") << r.body;
+    EXPECT_NE(r.body.find("the account's credit would pass 10000000000000.00"), std::string::npos)
+        << r.body;
+  };
+  refused(cheque(1));
+  refused(pay({{"amount", 50000}, {"method_id", m}}));
+  refused(pay({{"amount", kMaxAmount}, {"method_id", b}}));
+  refused(post("/v1/payments/quote", json::serialize(json::object{
+                                         {"account_id", acc_}, {"amount", 100}, {"method_id", m}})));
+  refused(post("/v1/credit-notes", json::serialize(json::object{
+                                       {"invoice_id", inv_}, {"amount", 10000}, {"reason", "goodwill"}})));
+  EXPECT_EQ(credit(), kMaxAmount);
+  EXPECT_EQ(invoice(), paid);
+  EXPECT_EQ(count("ledger_entries"), ledger_rows);
+  EXPECT_EQ(count("payments"), payments);
+  EXPECT_EQ(count("credit_notes"), 0);
+  EXPECT_EQ(count("sandbox_transactions"), processor);  // the processor was never called
+}
+
+// A charge still processing (no answer yet) may still leave its amount as credit: a second
+// charge or a credit note that could pass the limit with it is refused (before the processor
+// is called), so the janitor can always book the first.
+TEST_F(Paying, TheCreditLimitCountsChargesStillProcessing) {
+  ASSERT_EQ(post("/v1/payments", json::serialize(json::object{{"account_id", acc_}, {"amount", due_ + kMaxAmount - 60000},
+                                                               {"method", "cheque"}, {"reference", "CHK"}}))
+                .status, 201);
+  Response slow = pay({{"amount", 50000}, {"method_id", card("4000000000008880")}});
+  ASSERT_EQ(slow.status, 202) << slow.body;
+  int64_t charges = sandbox("kind = 'charge'");
+  Response r = pay({{"amount", 20000}, {"method_id", card("4242424242424242")}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(error_field(r), "amount");
+  EXPECT_EQ(sandbox("kind = 'charge'"), charges);
+  auto note = [&](Minor amount) {
+    return post("/v1/credit-notes", json::serialize(json::object{
+                                        {"invoice_id", inv_}, {"amount", amount}, {"reason", "goodwill"}}));
+  };
+  EXPECT_EQ(error_field(note(10001)), "amount");  // 10000 would fit, the charge landing too
+  ASSERT_EQ(post("/v1/clock/advance", R"({"days":1})").status, 200);  // the janitor books it
+  EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), kMaxAmount - 10000);
+  EXPECT_EQ(note(10000).status, 201);
+  EXPECT_EQ(body(get("/v1/accounts/" + a_)).at("credit_balance"), kMaxAmount);
+}
+
 TEST_F(Paying, ARefundGoesBackToTheCardAndReopensWhatItPaidKeepingTheFee) {
   int64_t m = card("4242424242424242");
   Response r = pay({{"amount", due_ + 3000}, {"method_id", m}});  // 30.00 left as credit
