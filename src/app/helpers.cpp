@@ -14,9 +14,12 @@ constexpr const char* kLockAccount =
     "RETURNING credit_balance";
 constexpr const char* kBillingAccountOf =
     "SELECT billing_account_id FROM accounts WHERE tenant_id = ? AND id = ?";
+// Through the partial index of payments still processing (a few rows), not the account's
+// index: an account with thousands of payments made each payment read them all (the bench's
+// post_payment at half speed). "+ 0" keeps the planner off (tenant_id, account_id).
 constexpr const char* kProcessing =
-    "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE tenant_id = ? AND account_id = ? "
-    "AND status = 'processing'";
+    "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE tenant_id = ? AND status = 'processing' "
+    "AND account_id + 0 = ?";
 constexpr const char* kAddCredit =
     "UPDATE accounts SET credit_balance = credit_balance + ? WHERE tenant_id = ? AND id = ? "
     "AND credit_balance >= -CAST(? AS BIGINT) AND credit_balance <= ?";
