@@ -248,16 +248,34 @@ Response Router::dispatch(const Request& req, std::string& route_label, bool& pa
   if (token.empty()) throw Error(Code::Unauthenticated, "missing or invalid API key");
   if (route.method == "POST" && !req.idempotency_key.empty())
     check_idempotency_key(req.idempotency_key);
-  if (route.own_tx) return run_own_tx(route, call, token);
-
-  for (int attempt = 1;; ++attempt) {
-    try {
-      return run_in_tx(route, call, token);
-    } catch (const Error& e) {
-      if (e.code != Code::Retryable || attempt == kAttempts) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+  bool keyed = route.method == "POST" && !req.idempotency_key.empty();
+  try {
+    if (route.own_tx) return run_own_tx(route, call, token);
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return run_in_tx(route, call, token);
+      } catch (const Error& e) {
+        if (e.code != Code::Retryable || attempt == kAttempts) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+      }
     }
+  } catch (const Error& e) {
+    // The same key sent twice at once: the later request, refused because the first changed
+    // things meanwhile (the invoice is paid now), answers as the first did once it is saved.
+    if (!keyed || e.code == Code::Internal) throw;
+    if (auto first = saved_answer(req, token)) return *first;
+    throw;
   }
+}
+
+std::optional<Response> Router::saved_answer(const Request& req, const std::string& token) const {
+  store::Db& db = svc_.db();
+  store::Tx tx(db, false);
+  auto key = app::authenticate_key(db, token);
+  if (!key) return std::nullopt;
+  auto saved = find_saved_response(db, key->tenant_id, req.idempotency_key);
+  if (!saved) return std::nullopt;
+  return replay(*saved, request_hash(req));
 }
 
 Response Router::run_in_tx(const Route& route, Call& call, const std::string& token) const {

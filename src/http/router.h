@@ -118,6 +118,8 @@ class Router {
   // `route` is set to the matched pattern (for metrics and the access log).
   // `page`: the request is for a page (a route with api false, or a path under /p/ or /view/).
   Response dispatch(const Request& req, std::string& route, bool& page) const;
+  // The answer saved under the request's Idempotency-Key, replayed; nullopt when none is.
+  std::optional<Response> saved_answer(const Request& req, const std::string& token) const;
   Response run_in_tx(const Route& route, Call& call, const std::string& token) const;
   Response run_own_tx(const Route& route, Call& call, const std::string& token) const;
 
