@@ -19,10 +19,14 @@ constexpr const char* kPending =
     "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE tenant_id = ? AND payment_id = ? AND "
     "status = 'processing'";
 
+Refund row(Query& q) {
+  return {q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)};
+}
+
 Refund load(store::Db& db, int64_t tenant, int64_t id) {
   Query q(db, std::string(kCols) + "WHERE tenant_id = ? AND id = ?", tenant, id);
   if (!q.next()) not_found("refund");
-  return {q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)};
+  return row(q);
 }
 
 // Books a refund the processor made. REQUIRES: the account's lock.
@@ -54,9 +58,7 @@ void book_refund(Ctx& ctx, const Payment& p, Minor amount, Minor credit) {
   store::exec(ctx.db, "UPDATE payments SET refunded = refunded + ? WHERE tenant_id = ? AND id = ?",
               amount, ctx.tenant.id, p.id);
 }
-}  // namespace
 
-namespace {
 std::string refund_key(int64_t tenant, int64_t id) { return fmt::format("remit-{}-refund-{}", tenant, id); }
 
 // The processor's answer booked: a refusal marks the refund failed (and is thrown), money
@@ -101,7 +103,7 @@ Refund refund_payment(Caller& c, int64_t payment_id, Minor amount, const std::st
       if (q.next()) {
         if (q.i64(1) != payment_id || q.i64(2) != amount)
           throw Error(Code::Conflict, "this Idempotency-Key was used for another refund");
-        return {q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)};
+        return row(q);
       }
     }
     Payment p = get_payment(ctx, payment_id);
