@@ -9,6 +9,8 @@
 // fee on the review page, each part's confirmation number on the last.
 #include <fmt/format.h>
 
+#include <regex>
+
 #include "app/accounts.h"
 #include "app/invoices.h"
 #include "app/payment_methods.h"
@@ -80,10 +82,14 @@ app::PaymentRequest request_of(Call& c, const Visit& v, const Choice& ch, std::s
   if (v.guest) r.receipt_email = v.guest->email;
   if (!ch.amount.empty()) {
     Minor m = 0;
-    std::string typed = ch.amount;  // as the pages print amounts: "$1,616.70"
+    // As the pages print amounts ("$1,616.70"): commas only between groups of three digits,
+    // never a decimal comma ("1,00" is not read as 100).
+    static const std::regex kTyped(R"(\$?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?)");
+    std::string typed = ch.amount;
+    bool readable = std::regex_match(typed, kTyped);
     std::erase(typed, ',');
     if (typed.starts_with('$')) typed.erase(0, 1);
-    if (!parse_decimal_minor(typed, m) || m <= 0 || m > kMaxAmount)
+    if (!readable || !parse_decimal_minor(typed, m) || m <= 0 || m > kMaxAmount)
       error = std::string(render::phrase("portal_pay_bad_amount", v.page.lang));
     else
       r.amount = m;

@@ -3,6 +3,7 @@
 // everywhere. Owners and billing users change it; viewers see it.
 #include "app/accounts.h"
 #include "app/oidc.h"
+#include "core/text.h"
 #include "http/portal/portal_visit.h"
 
 namespace remit::http {
@@ -65,8 +66,7 @@ Response profile_post(Call& c) {
     for (size_t at = 0; at <= list.size();) {
       size_t end = list.find_first_of(",\n", at);
       if (end == std::string::npos) end = list.size();
-      std::string e = list.substr(at, end - at);
-      std::erase_if(e, [](char ch) { return ch == ' ' || ch == '\r' || ch == '\t'; });
+      std::string e = trim(list.substr(at, end - at));  // an address is checked as typed
       if (!e.empty()) emails.push_back(e);
       at = end + 1;
     }
