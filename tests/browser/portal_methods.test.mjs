@@ -22,6 +22,9 @@ async function addCard(page, number) {
   await page.getByLabel('Expiry year (YYYY)').fill('2036');
   await page.getByLabel('Security code (CVC)').fill('555');
   await page.getByRole('button', { name: 'Use this card' }).click();
+  await page.getByRole('heading', { name: 'Save this card?' }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByRole('button', { name: 'Save the card' }).click();
   await page.getByRole('heading', { name: 'Payment methods and AutoPay' }).waitFor();
 }
 

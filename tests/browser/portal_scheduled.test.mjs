@@ -31,6 +31,7 @@ test('a customer schedules a payment, changes its day and cancels it', async () 
   await page.getByLabel('Expiry year (YYYY)').fill('2036');
   await page.getByLabel('Security code (CVC)').fill('123');
   await page.getByRole('button', { name: 'Use this card' }).click();
+  await page.getByRole('button', { name: 'Save the card' }).click();
   await page.locator('tr', { hasText: '4242' }).waitFor();
 
   await page.getByRole('link', { name: 'Scheduled payments' }).click();

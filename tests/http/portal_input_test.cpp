@@ -143,5 +143,30 @@ TEST_F(PortalInput, ACustomerSeesThePortalsWordsNotTheApis) {
   EXPECT_EQ(store::one_int(*db_, "SELECT COUNT(*) FROM payments"), 0);
 }
 
+// Found by re-testing: coming back from the hosted card form saved the card on a GET, so a
+// link carrying someone's card token saved it on the account of whoever followed it.
+TEST_F(PortalInput, ACardIsSavedOnlyByTheCustomersOwnForm) {
+  std::string s = session();
+  Response t = post("/sandbox/v1/tokens", R"({"card":{"number":"4242424242424242","cvc":"123","exp_month":12,"exp_year":2034}})");
+  ASSERT_EQ(t.status, 201);
+  std::string token(body(t).at("token").as_string());
+  auto saved = [&] { return store::one_int(*db_, "SELECT COUNT(*) FROM payment_methods"); };
+  Response ask = page("GET", base() + "/methods/add?token=" + token, s);
+  ASSERT_EQ(ask.status, 200) << ask.body.substr(0, 300);
+  EXPECT_TRUE(has(ask, "Save this card?"));
+  EXPECT_TRUE(has(ask, "visa ••••4242"));
+  EXPECT_EQ(saved(), 0) << "a GET saves nothing";
+  std::string form = "token=" + token + "&csrf=";
+  EXPECT_EQ(page("POST", base() + "/methods/add", s, form + "wrong", "https://portal.example").status, 403);
+  EXPECT_EQ(page("POST", base() + "/methods/add", s, form + csrf(s), "https://evil.example").status, 403);
+  EXPECT_EQ(saved(), 0);
+  Response ok = page("POST", base() + "/methods/add", s, form + csrf(s), "https://portal.example");
+  EXPECT_EQ(ok.status, 303) << ok.body.substr(0, 300);
+  EXPECT_EQ(saved(), 1);
+  // A bank token is not a card: back to the list, nothing asked.
+  Response b = post("/sandbox/v1/tokens", R"({"bank_account":{"routing_number":"110000000","account_number":"000123456789"}})");
+  EXPECT_EQ(page("GET", base() + "/methods/add?token=" + std::string(body(b).at("token").as_string()), s).status, 303);
+}
+
 }  // namespace
 }  // namespace remit::http::testing

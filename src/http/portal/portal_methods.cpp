@@ -13,6 +13,13 @@
 
 namespace remit::http {
 namespace portal {
+std::optional<app::Tokenized> card_of(Call& c, const std::string& token) {
+  if (token.empty() || token.size() > 200) return std::nullopt;
+  auto t = c.svc.env.processor()->describe(token);
+  if (!t.ok || t.kind == "bank") return std::nullopt;
+  return t;
+}
+
 std::string method_display(const Visit& v, const app::PaymentMethod& m) {
   if (m.kind != "bank") return m.brand + " " + domain::masked(m.last4);
   std::string s = std::string(render::phrase("portal_bank_account", v.page.lang)) + " " + domain::masked(m.last4);
@@ -117,27 +124,41 @@ Response autopay(Call& c) {
   });
 }
 
-// Back from the hosted form with a card token: saved (and verified by the processor) on the
-// account, outside any transaction, then the list.
+// Back from the hosted form with a card token: a page asking to save it, whose form (with the
+// session's CSRF token) saves it. A GET changes nothing: a link carrying someone's token could
+// otherwise save a card on the account of whoever follows it.
 Response add_card(Call& c) {
   auto* token = query_param(c.query, "token");
+  auto card = token ? card_of(c, *token) : std::nullopt;
+  return signed_in(c, false, [&](Visit& v) {
+    if (!v.session->user.can_pay() || !card) return redirect(methods_path(v));
+    v.page.title = std::string(render::phrase("portal_card_save_title", v.page.lang));
+    json::object d{{"card", card->brand + " " + domain::masked(card->last4)},
+                   {"token", card->token}, {"csrf", v.session->csrf}};
+    return finish(v, html(200, render_page(v.page, "portal_card_save.html", d)));
+  });
+}
+
+// Saves the card (verified by the processor) on the account, outside any transaction.
+Response save_card(Call& c) {
+  auto form = parse_form(c.req);
   auto v = [&] {
     store::Tx tx(*c.db, false);
     return visit(c);
   }();
   if (!v) return not_found_page(c);
   if (!v->session) return redirect(base(*v) + "/sign-in?next=" + methods_path(*v));
-  if (!v->session->user.can_pay() || !token || token->size() > 200) return redirect(methods_path(*v));
+  if (auto refused = refuse_form(c, *v, form, v->session->user.can_pay())) return *refused;
   app::Caller caller{c.svc.env, *c.db, v->ctx.tenant.id, v->ctx.actor, c.req.client_ip};
   app::NewPaymentMethod m;
   m.account_id = v->session->user.account_id;
-  m.token = *token;
+  m.token = field(form, "token");
   std::string error;
   try {
     app::add_payment_method(caller, m);
   } catch (const Error& e) {
     if (!is_refusal(e)) throw;
-    if (e.code != Code::Conflict) error = e.what();  // a reload of this page: saved already
+    if (e.code != Code::Conflict) error = e.what();  // posted twice: saved already
   }
   store::Tx tx(*c.db, false);
   return finish(*v, error.empty() ? redirect(methods_path(*v)) : methods_page(c, *v, error));
@@ -148,7 +169,8 @@ Response add_card(Call& c) {
 void add_portal_method_routes(std::vector<Route>& t) {
   auto page = [&](auto&&... a) { t.push_back(portal::page_route(a...)); };
   page("GET", "/p/{slug}/methods", methods_get, "portal: payment methods and AutoPay");
-  page("GET", "/p/{slug}/methods/add", add_card, "portal: save the card from the hosted form");
+  page("GET", "/p/{slug}/methods/add", add_card, "portal: the card from the hosted form, to save");
+  page("POST", "/p/{slug}/methods/add", save_card, "portal: save the card from the hosted form");
   page("POST", "/p/{slug}/methods/{id}/star", star, "portal: make a method the preferred one");
   page("POST", "/p/{slug}/methods/{id}/delete", remove, "portal: remove a method");
   page("POST", "/p/{slug}/methods/{id}/share", share, "portal: share a method with child accounts, or stop");

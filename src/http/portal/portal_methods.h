@@ -1,8 +1,10 @@
 #pragma once
 // What the portal's pages share about payment methods (http/portal/portal_methods.cpp).
+#include <optional>
 #include <string>
 
 #include "app/payment_methods.h"
+#include "app/processor.h"
 #include "http/portal/portal_visit.h"
 
 namespace remit::http::portal {
@@ -11,5 +13,9 @@ namespace remit::http::portal {
 // (checking)" (in the page's language).
 std::string method_display(const Visit& v, const app::PaymentMethod& m);
 inline std::string methods_path(const Visit& v) { return base(v) + "/methods"; }
+// A card or wallet token from the processor's hosted form, as the processor describes it
+// (outside any transaction); nullopt for anything else (a bank account is saved first, with
+// its debit authorization, and paid as a saved method).
+std::optional<app::Tokenized> card_of(Call& c, const std::string& token);
 
 }  // namespace remit::http::portal

@@ -62,16 +62,6 @@ Choice read_choice(const QueryParams& form) {
   return ch;
 }
 
-// A card or wallet token from the processor's hosted form, as the processor describes it
-// (outside any transaction); nullopt for anything else (a bank account is saved first, with
-// its debit authorization, and paid as a saved method).
-std::optional<app::Tokenized> card_of(Call& c, const std::string& token) {
-  if (token.empty() || token.size() > 200) return std::nullopt;
-  auto t = c.svc.env.processor()->describe(token);
-  if (!t.ok || t.kind == "bank") return std::nullopt;
-  return t;
-}
-
 // The request for app::quote_payment / app::pay; an unreadable amount or method is an error.
 app::PaymentRequest request_of(Call& c, const Visit& v, const Choice& ch, std::string& error) {
   app::PaymentRequest r;
