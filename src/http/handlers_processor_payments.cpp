@@ -163,6 +163,8 @@ void add_processor_payment_routes(std::vector<Route>& t) {
   t.push_back({.method = "PATCH", .pattern = "/v1/scheduled-payments/{id}", .access = Access::Write,
                .handler = [](Call& c) {
                  auto& b = c.body();
+                 if (b.contains("invoice_ids"))  // was ignored with a 200 (found by re-testing)
+                   invalid("invoice_ids", "the invoices of a scheduled payment do not change: cancel it and schedule another");
                  app::ScheduledPaymentPatch p{opt_id(b, "method_id"), opt_money(b, "amount", 1),
                                               opt_date(b, "run_on")};
                  return ok(scheduled_json(app::update_scheduled_payment(*c.ctx, c.id(), p)));

@@ -549,6 +549,7 @@ TEST_F(Paying, AScheduledPaymentNeverChargesMoreThanItsInvoicesOwe) {
   EXPECT_NE(again.body.find("already has a payment scheduled on " + day), std::string::npos) << again.body;
   std::string target = "/v1/scheduled-payments/" + std::to_string(body(first).at("id").as_int64());
   EXPECT_EQ(error_field(call("PATCH", target, json::serialize(json::object{{"amount", due_ + 1}}))), "amount");
+  EXPECT_EQ(error_field(call("PATCH", target, R"({"invoice_ids":[1,2]})")), "invoice_ids");
   // By card, within the tenant's limit per transaction (the day's payment would be refused).
   ASSERT_EQ(call("PATCH", "/v1/payment-policy", R"({"max_digital_amount":1000})").status, 200);
   Response over = call("PATCH", target, R"({"amount":1001})");

@@ -78,10 +78,12 @@ Response schedule(Call& c) {
     app::NewScheduledPayment s;
     s.account_id = v.session->user.account_id;
     s.method_id = form_id(form, "method_id");
-    for (auto& [k, val] : form)
-      if (k == "invoice" && !val.empty() && val.size() < 19 &&
-          val.find_first_not_of("0123456789") == std::string::npos)
-        s.invoice_ids.push_back(std::stoll(val));
+    for (auto& [k, val] : form) {
+      if (k != "invoice") continue;
+      if (val.empty() || val.size() > 18 || val.find_first_not_of("0123456789") != std::string::npos)
+        invalid("invoice", "not an invoice of this account");  // never skipped quietly
+      s.invoice_ids.push_back(std::stoll(val));
+    }
     if (s.invoice_ids.empty()) invalid("invoice", "choose the invoices to pay");
     s.run_on = field(form, "run_on");
     app::schedule_payment(v.ctx, s);
