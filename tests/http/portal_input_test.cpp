@@ -135,6 +135,9 @@ TEST_F(PortalInput, ACustomerSeesThePortalsWordsNotTheApis) {
                        "https://portal.example");
   EXPECT_TRUE(has(huge, "Enter the amount as a number, like 125.00.")) << huge.body.substr(0, 500);
   EXPECT_FALSE(has(huge, "10000000000000.00"));
+  Response odd = page("POST", base() + "/pay", s, "invoice=" + inv + "&invoice=%20" + inv + "&method=m%3A1&csrf=" + csrf(s),
+                      "https://portal.example");
+  EXPECT_TRUE(has(odd, "Choose an invoice to pay, or enter an amount.")) << "an unreadable invoice is not skipped quietly";
   for (std::string typed : {"1,0,0", "1,00.00", "1,00", "%241%2C0000"}) {  // never a decimal comma
     Response r = page("POST", base() + "/pay", s, "invoice=" + inv + "&amount=" + typed + "&method=m%3A1&csrf=" + csrf(s),
                       "https://portal.example");

@@ -46,14 +46,18 @@ struct Choice {
   std::string split_amount;  // "" or a decimal: paid with `method`, the rest with split_method
   std::string split_method;  // "" (no split) or m:<id>
   std::string error;   // shown on the pay page
+  bool unreadable = false;  // an invoice field that is not an id
 };
 
 Choice read_choice(const QueryParams& form) {
   Choice ch;
-  for (auto& [k, val] : form)
-    if (k == "invoice" && !val.empty() && val.size() < 19 &&
-        val.find_first_not_of("0123456789") == std::string::npos)
+  for (auto& [k, val] : form) {
+    if (k != "invoice") continue;
+    if (val.empty() || val.size() > 18 || val.find_first_not_of("0123456789") != std::string::npos)
+      ch.unreadable = true;  // never skipped quietly: the payment would cover less than asked
+    else
       ch.invoices.push_back(std::stoll(val));
+  }
   ch.amount = field(form, "amount");
   ch.method = field(form, "method");
   ch.save = field(form, "save") == "1";
@@ -93,7 +97,7 @@ app::PaymentRequest request_of(Call& c, const Visit& v, const Choice& ch, std::s
   } else if (error.empty()) {
     error = std::string(render::phrase("portal_pay_choose_method", v.page.lang));
   }
-  if (ch.invoices.empty() && ch.amount.empty() && error.empty())
+  if ((ch.unreadable || (ch.invoices.empty() && ch.amount.empty())) && error.empty())
     error = std::string(render::phrase("portal_pay_choose_invoice", v.page.lang));
   return r;
 }
