@@ -54,13 +54,9 @@ std::string digits_of(std::string s) {
 // Saved outside any transaction (the processor is called), then the list says what follows.
 Response bank_post(Call& c) {
   auto form = parse_form(c.req);
-  auto v = [&] {
-    store::Tx tx(*c.db, false);
-    return visit(c);
-  }();
-  if (!v) return not_found_page(c);
-  if (!v->session) return redirect(base(*v) + "/sign-in?next=" + methods_path(*v));
-  if (auto refused = refuse_form(c, *v, form, v->session->user.can_pay())) return *refused;
+  Response answer;
+  auto v = methods_post(c, form, answer);
+  if (!v) return answer;
   render::Lang lang = v->page.lang;
   BankForm f{field(form, "holder_name"), field(form, "account_type"), digits_of(field(form, "routing_number"))};
   std::string account = digits_of(field(form, "account_number"));

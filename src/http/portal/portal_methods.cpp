@@ -20,6 +20,23 @@ std::optional<app::Tokenized> card_of(Call& c, const std::string& token) {
   return t;
 }
 
+std::optional<Visit> methods_post(Call& c, const QueryParams& form, Response& answer) {
+  auto v = [&] {
+    store::Tx tx(*c.db, false);
+    return visit(c);
+  }();
+  if (!v) {
+    answer = not_found_page(c);
+  } else if (!v->session) {
+    answer = redirect(base(*v) + "/sign-in?next=" + methods_path(*v));
+  } else if (auto refused = refuse_form(c, *v, form, v->session->user.can_pay())) {
+    answer = std::move(*refused);
+  } else {
+    return v;
+  }
+  return std::nullopt;
+}
+
 std::string method_display(const Visit& v, const app::PaymentMethod& m) {
   if (m.kind != "bank") return m.brand + " " + domain::masked(m.last4);
   std::string s = std::string(render::phrase("portal_bank_account", v.page.lang)) + " " + domain::masked(m.last4);
@@ -142,13 +159,9 @@ Response add_card(Call& c) {
 // Saves the card (verified by the processor) on the account, outside any transaction.
 Response save_card(Call& c) {
   auto form = parse_form(c.req);
-  auto v = [&] {
-    store::Tx tx(*c.db, false);
-    return visit(c);
-  }();
-  if (!v) return not_found_page(c);
-  if (!v->session) return redirect(base(*v) + "/sign-in?next=" + methods_path(*v));
-  if (auto refused = refuse_form(c, *v, form, v->session->user.can_pay())) return *refused;
+  Response answer;
+  auto v = methods_post(c, form, answer);
+  if (!v) return answer;
   app::Caller caller{c.svc.env, *c.db, v->ctx.tenant.id, v->ctx.actor, c.req.client_ip};
   app::NewPaymentMethod m;
   m.account_id = v->session->user.account_id;
