@@ -53,7 +53,6 @@ std::vector<Part> load_parts(store::Db& db, int64_t tenant, int64_t group) {
   return out;
 }
 
-
 // What the request asks for, checked under the account's lock: the targets, the amount and
 // the parts with their methods and fees.
 struct Plan {
@@ -114,11 +113,11 @@ Plan plan(Ctx& ctx, const PaymentRequest& in, const Fresh& fresh) {
   int new_digital = 0;
   for (size_t i = 0; i < p.parts.size(); ++i) {
     auto& part = p.parts[i];
+    std::string f = fmt::format("parts[{}]", i);
     for (size_t j = 0; j < i; ++j)  // one card in every part would pass the per-card limit
       if ((part.method_id && part.method_id == p.parts[j].method_id) ||
           (!part.token.empty() && part.token == p.parts[j].token))
-        invalid(fmt::format("parts[{}]", i), "each part is paid with a different method");
-    std::string f = fmt::format("parts[{}]", i);
+        invalid(f, "each part is paid with a different method");
     if (in.parts.empty()) f = "";
     PaymentMethod m;
     if (part.token.empty()) {
